@@ -1,0 +1,70 @@
+package dev.widescan.orchestrator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** widescan's own settings; the datasource is configured the usual Quarkus way. */
+@ConfigMapping(prefix = "widescan")
+public interface WidescanConfig {
+
+  Flink flink();
+
+  Units units();
+
+  /** Directory with the datasets' files; empty = /usr/share/datasets, then the bundled subset. */
+  Optional<String> dataDir();
+
+  /** Where predictions and other artifacts are written as Arrow IPC files. */
+  @WithDefault("${user.home}/.widescan/artifacts")
+  String artifactDir();
+
+  /** A spec file to submit once at start-up (the demo), or empty. */
+  Optional<String> demoSpec();
+
+  /** The address users open, printed at start-up. */
+  @WithDefault("http://localhost:${quarkus.http.port:8080}")
+  String publicUrl();
+
+  interface Flink {
+    /** {@code embedded} (a MiniCluster in this JVM), {@code remote} (a Flink cluster) or {@code off}. */
+    @WithDefault("embedded")
+    String mode();
+
+    /** Parallelism of the unit job: source readers and compute subtasks. */
+    @WithDefault("2")
+    int parallelism();
+
+    /** JobManager host of a remote cluster. */
+    @WithDefault("localhost")
+    String jobmanagerHost();
+
+    /** JobManager REST port of a remote cluster. */
+    @WithDefault("8081")
+    int jobmanagerPort();
+
+    /** The shaded workers jar shipped to a remote cluster. */
+    @WithDefault("workers/target/workers-job.jar")
+    String jobJar();
+
+    /**
+     * The JDBC URL TaskManagers use to reach Postgres, when it differs from the orchestrator's own
+     * (e.g. a container host name).
+     */
+    Optional<String> jdbcUrl();
+  }
+
+  interface Units {
+    /** How long a claimed unit is held before another worker may claim it. */
+    @WithDefault("900")
+    int leaseSeconds();
+
+    /** How often idle sources ask Postgres for work. */
+    @WithDefault("250")
+    long pollMillis();
+
+    /** Claimed but unfinished units per source reader. */
+    @WithDefault("2")
+    int maxInFlightPerReader();
+  }
+}

@@ -1,0 +1,229 @@
+package dev.widescan.orchestrator.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.DoublePredicate;
+import java.util.function.IntPredicate;
+
+/**
+ * Reads the fields of one object of a spec, recording every problem with the field's full path
+ * instead of stopping at the first, so a researcher fixes a spec in one round.
+ */
+final class SpecFields {
+  private final JsonNode node;
+  private final String path;
+  private final List<FieldError> errors;
+  private final Set<String> known = new TreeSet<>();
+
+  SpecFields(JsonNode node, String path, List<FieldError> errors) {
+    this.node = node;
+    this.path = path;
+    this.errors = errors;
+  }
+
+  String path(String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  void error(String field, String message) {
+    errors.add(new FieldError(field, message));
+  }
+
+  boolean has(String field) {
+    known.add(field);
+    JsonNode v = node.get(field);
+    return v != null && !v.isNull();
+  }
+
+  boolean isList(String field) {
+    return has(field) && node.get(field).isArray();
+  }
+
+  /** A nested object, or null (with an error if required) when absent or not an object. */
+  SpecFields object(String field, boolean required) {
+    if (!has(field)) {
+      if (required) {
+        error(path(field), "is required (an object)");
+      }
+      return null;
+    }
+    JsonNode v = node.get(field);
+    if (!v.isObject()) {
+      error(path(field), "expected an object, got " + describe(v));
+      return null;
+    }
+    return new SpecFields(v, path(field), errors);
+  }
+
+  String string(String field, String fallback, Set<String> allowed) {
+    if (!has(field)) {
+      if (fallback == null) {
+        error(path(field), "is required" + (allowed.isEmpty() ? " (a string)" : ", one of " + allowed));
+      }
+      return fallback;
+    }
+    JsonNode v = node.get(field);
+    if (!v.isTextual() || v.asText().isBlank()) {
+      error(path(field), "expected a non-empty string, got " + describe(v));
+      return fallback;
+    }
+    String s = v.asText().trim();
+    if (!allowed.isEmpty() && !allowed.contains(s.toLowerCase(Locale.ROOT))) {
+      error(path(field), "'" + s + "' is not supported, expected one of " + allowed);
+      return fallback;
+    }
+    return allowed.isEmpty() ? s : s.toLowerCase(Locale.ROOT);
+  }
+
+  Integer integer(String field, Integer fallback, IntPredicate valid, String expected) {
+    if (!has(field)) {
+      if (fallback == null) {
+        error(path(field), "is required (" + expected + ")");
+      }
+      return fallback;
+    }
+    Integer value = asInt(node.get(field), path(field), valid, expected);
+    return value == null ? fallback : value;
+  }
+
+  double number(String field, double fallback, boolean required, DoublePredicate valid, String expected) {
+    if (!has(field)) {
+      if (required) {
+        error(path(field), "is required (" + expected + ")");
+      }
+      return fallback;
+    }
+    Double value = asDouble(node.get(field), path(field), valid, expected);
+    return value == null ? fallback : value;
+  }
+
+  /** A scalar or a list of integers: one axis of the grid. */
+  List<Integer> intAxis(String field, List<Integer> fallback, IntPredicate valid, String expected) {
+    List<Integer> out = new ArrayList<>();
+    for (Item item : items(field, fallback == null, expected)) {
+      Integer v = asInt(item.node, item.path, valid, expected);
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+  }
+
+  List<Double> numberAxis(String field, List<Double> fallback, DoublePredicate valid, String expected) {
+    List<Double> out = new ArrayList<>();
+    for (Item item : items(field, fallback == null, expected)) {
+      Double v = asDouble(item.node, item.path, valid, expected);
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+  }
+
+  List<String> stringAxis(String field, List<String> fallback, Set<String> allowed) {
+    List<String> out = new ArrayList<>();
+    String expected = "one of " + allowed;
+    for (Item item : items(field, fallback == null, expected)) {
+      String s = item.node.isTextual() ? item.node.asText().trim().toLowerCase(Locale.ROOT) : null;
+      if (s == null || !allowed.contains(s)) {
+        error(item.path, "expected " + expected + ", got " + describe(item.node));
+      } else {
+        out.add(s);
+      }
+    }
+    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+  }
+
+  /** Training times: non-negative numbers or {@code inf}, kept as text (see TimeValues). */
+  List<String> timeAxis(String field, List<String> fallback) {
+    List<String> out = new ArrayList<>();
+    String expected = "a number >= 0 or inf";
+    for (Item item : items(field, false, expected)) {
+      JsonNode v = item.node;
+      if (v.isTextual() && v.asText().trim().equalsIgnoreCase("inf") || v.isNumber() && Double.isInfinite(v.asDouble())) {
+        out.add("inf");
+      } else if (v.isNumber() && v.asDouble() >= 0) {
+        out.add(Double.toString(v.asDouble()));
+      } else {
+        error(item.path, "expected " + expected + ", got " + describe(v));
+      }
+    }
+    return out.isEmpty() && !has(field) ? fallback : distinct(out);
+  }
+
+  /** Reports fields this object has but nobody asked for: most often a typo. */
+  void rejectUnknown() {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        error(path(name), "unknown field; expected one of " + known);
+      }
+    }
+  }
+
+  private record Item(JsonNode node, String path) {}
+
+  private List<Item> items(String field, boolean required, String expected) {
+    List<Item> out = new ArrayList<>();
+    if (!has(field)) {
+      if (required) {
+        error(path(field), "is required (" + expected + ", or a list of them)");
+      }
+      return out;
+    }
+    JsonNode v = node.get(field);
+    if (v.isArray()) {
+      if (v.isEmpty()) {
+        error(path(field), "expected at least one value (" + expected + ")");
+      }
+      for (int i = 0; i < v.size(); i++) {
+        out.add(new Item(v.get(i), path(field) + "[" + i + "]"));
+      }
+    } else {
+      out.add(new Item(v, path(field)));
+    }
+    return out;
+  }
+
+  private Integer asInt(JsonNode v, String where, IntPredicate valid, String expected) {
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || !valid.test(v.asInt())) {
+      error(where, "expected " + expected + ", got " + describe(v));
+      return null;
+    }
+    return v.asInt();
+  }
+
+  private Double asDouble(JsonNode v, String where, DoublePredicate valid, String expected) {
+    if (!v.isNumber() || !Double.isFinite(v.asDouble()) || !valid.test(v.asDouble())) {
+      error(where, "expected " + expected + ", got " + describe(v));
+      return null;
+    }
+    return v.asDouble();
+  }
+
+  private static <T> List<T> distinct(List<T> values) {
+    return values.stream().distinct().toList();
+  }
+
+  static String describe(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return "nothing";
+    }
+    if (v.isTextual()) {
+      return "'" + v.asText() + "'";
+    }
+    if (v.isObject()) {
+      return "an object";
+    }
+    if (v.isArray()) {
+      return "a list";
+    }
+    return v.toString();
+  }
+}

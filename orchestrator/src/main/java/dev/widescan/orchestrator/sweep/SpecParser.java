@@ -1,0 +1,134 @@
+package dev.widescan.orchestrator.sweep;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a sweep spec (YAML or JSON) into a {@link SweepSpec}, or a {@link SpecValidationException}
+ * listing every field that is missing or wrong and what was expected.
+ */
+public final class SpecParser {
+  private static final ObjectMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = new JsonMapper();
+  static final int MAX_UNITS = 100_000;
+
+  private SpecParser() {}
+
+  /** Parses and validates YAML (a superset of JSON) unless the media type says JSON. */
+  public static SweepSpec parse(String body, boolean json) {
+    return validate(readTree(body, json));
+  }
+
+  /** The spec's syntax tree, as submitted. */
+  public static JsonNode readTree(String body, boolean json) {
+    if (body == null || body.isBlank()) {
+      throw SpecValidationException.of("(body)", "is empty; expected a sweep spec in YAML or JSON");
+    }
+    JsonNode root;
+    try {
+      root = (json ? JSON : YAML).readTree(body);
+    } catch (JacksonException e) {
+      throw SpecValidationException.of(
+          "(body)", "is not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+    }
+    return root;
+  }
+
+  public static SweepSpec validate(JsonNode root) {
+    List<FieldError> errors = new ArrayList<>();
+    if (root == null || !root.isObject()) {
+      throw SpecValidationException.of("(body)", "expected an object with name, dataset, model, kernel and/or finite");
+    }
+    SpecFields top = new SpecFields(root, "", errors);
+    String name = top.string("name", null, Set.of());
+    double targetShift = top.number("target_shift", 0.1, false, v -> v >= 0 && v < 1, "a number in [0, 1)");
+
+    SweepSpec.Dataset dataset = null;
+    SpecFields d = top.object("dataset", true);
+    if (d != null) {
+      dataset =
+          new SweepSpec.Dataset(
+              d.string("name", null, Set.of("fashion-mnist", "mnist")),
+              d.intAxis("train", null, v -> v >= 1 && v <= 60_000, "an integer in 1..60000"),
+              d.integer("test", null, v -> v >= 1 && v <= 10_000, "an integer in 1..10000"),
+              d.string("preprocess", "standardize", Set.of("none", "scale", "standardize")));
+      d.rejectUnknown();
+    }
+
+    SweepSpec.Model model = null;
+    SpecFields m = top.object("model", true);
+    if (m != null) {
+      model =
+          new SweepSpec.Model(
+              m.string("family", "fc", Set.of("fc")),
+              m.stringAxis("activation", null, Set.of("relu", "erf", "identity")),
+              m.intAxis("depth", null, v -> v >= 0 && v <= 100, "an integer in 0..100"),
+              m.numberAxis("W_std", null, v -> v > 0, "a number > 0"),
+              m.numberAxis("b_std", List.of(0.0), v -> v >= 0, "a number >= 0"));
+      m.rejectUnknown();
+    }
+
+    Optional<SweepSpec.Kernel> kernel = Optional.empty();
+    SpecFields k = top.object("kernel", false);
+    if (k != null) {
+      kernel =
+          Optional.of(
+              new SweepSpec.Kernel(
+                  k.stringAxis("kinds", List.of("nngp", "ntk"), Set.of("nngp", "ntk")),
+                  k.numberAxis("diag_reg", List.of(1e-4), v -> v >= 0, "a number >= 0"),
+                  k.timeAxis("t", List.of("inf"))));
+      k.rejectUnknown();
+    }
+
+    Optional<SweepSpec.Finite> finite = Optional.empty();
+    SpecFields f = top.object("finite", false);
+    if (f != null) {
+      finite =
+          Optional.of(
+              new SweepSpec.Finite(
+                  f.intAxis("width", null, v -> v >= 1 && v <= 65_536, "an integer in 1..65536"),
+                  f.stringAxis("parameterization", List.of("ntk"), Set.of("ntk", "standard")),
+                  f.numberAxis("lr", null, v -> v > 0, "a number > 0"),
+                  f.numberAxis("weight_decay", List.of(0.0), v -> v >= 0, "a number >= 0"),
+                  f.number("momentum", 0.0, false, v -> v >= 0 && v < 1, "a number in [0, 1)"),
+                  f.integer("epochs", null, v -> v >= 1 && v <= 100_000, "an integer in 1..100000"),
+                  f.integer("batch_size", null, v -> v >= 1, "an integer >= 1"),
+                  seeds(f)));
+      f.rejectUnknown();
+    }
+    top.rejectUnknown();
+
+    if (kernel.isEmpty() && finite.isEmpty() && errors.isEmpty()) {
+      errors.add(new FieldError("kernel", "a sweep needs a kernel section, a finite section, or both"));
+    }
+    if (!errors.isEmpty()) {
+      throw new SpecValidationException(errors);
+    }
+    SweepSpec spec = new SweepSpec(name, dataset, model, kernel, finite, targetShift);
+    long units = SweepExpander.unitCount(spec);
+    if (units > MAX_UNITS) {
+      throw SpecValidationException.of(
+          "(grid)", "expands into " + units + " units, more than the " + MAX_UNITS + " one sweep may hold; split it");
+    }
+    return spec;
+  }
+
+  /** {@code seeds: 3} means seeds 0, 1, 2; a list names the seeds. */
+  private static List<Integer> seeds(SpecFields f) {
+    if (!f.has("seeds")) {
+      return List.of(0);
+    }
+    if (f.isList("seeds")) {
+      return f.intAxis("seeds", List.of(0), v -> v >= 0, "an integer >= 0");
+    }
+    Integer count = f.integer("seeds", 1, v -> v >= 1 && v <= 10_000, "a count in 1..10000 or a list of seeds");
+    return java.util.stream.IntStream.range(0, count).boxed().toList();
+  }
+}

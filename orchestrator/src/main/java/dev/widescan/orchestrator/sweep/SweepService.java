@@ -1,0 +1,46 @@
+package dev.widescan.orchestrator.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Submitting sweeps: validate, expand, store. Nothing is written for a spec that fails validation. */
+@ApplicationScoped
+public class SweepService {
+  private final SweepStore store;
+  private final String codeVersion;
+
+  public SweepService(
+      SweepStore store,
+      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String codeVersion) {
+    this.store = store;
+    this.codeVersion = codeVersion;
+  }
+
+  public SweepSummary submit(String body, boolean isJson, String submittedBy) throws SQLException {
+    JsonNode submitted = SpecParser.readTree(body, isJson);
+    SweepSpec spec = SpecParser.validate(submitted);
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec);
+    long id = store.create(spec.name(), submitted, submittedBy, codeVersion, units);
+    return store.find(id).orElseThrow();
+  }
+
+  public List<SweepSummary> list() throws SQLException {
+    return store.list();
+  }
+
+  public Optional<SweepSummary> find(long id) throws SQLException {
+    return store.find(id);
+  }
+
+  public Optional<List<Map<String, Object>>> results(long id) throws SQLException {
+    if (store.find(id).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(store.results(id));
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Chart components. Each one owns an ECharts instance in a container element, takes
+ * plain data (see results.js), and records on the container how many series it drew
+ * (data-series-count), so that browser tests can assert on what was rendered.
+ *
+ * ECharts itself is loaded by the page as a classic script (window.echarts).
+ */
+
+/** One colour family per depth: the finite line, the NNGP limit, the NTK limit. */
+const FAMILIES = [
+  { finite: '#2563eb', nngp: '#1e3a8a', ntk: '#60a5fa' }, // blue
+  { finite: '#ea580c', nngp: '#9a3412', ntk: '#fb923c' }, // orange
+  { finite: '#16a34a', nngp: '#14532d', ntk: '#4ade80' }, // green
+  { finite: '#9333ea', nngp: '#581c87', ntk: '#c084fc' }, // purple
+  { finite: '#dc2626', nngp: '#7f1d1d', ntk: '#f87171' }, // red
+  { finite: '#0d9488', nngp: '#134e4a', ntk: '#2dd4bf' }, // teal
+];
+
+const KERNEL_LABEL = { nngp: 'NNGP', ntk: 'NTK' };
+const KERNEL_DASH = { nngp: 'dashed', ntk: 'dotted' };
+
+export const finiteSeriesName = (depth) => `finite d=${depth}`;
+export const kernelSeriesName = (model, depth) => `${KERNEL_LABEL[model]} d=${depth}`;
+
+/**
+ * The ECharts option for test accuracy against width.
+ *   curves: [{depth, points: [{width, mean, min, max, std, n}]}] — finite nets, over seeds
+ *   limits: [{depth, model: 'nngp'|'ntk', accuracy, t}] — drawn as horizontal lines
+ *   widths: every width the sweep covers (sets the x-range the limits span)
+ * Per depth: the mean line, its min–max whiskers (same legend entry), NNGP and NTK.
+ */
+export function accuracyVsWidthOption({ curves, limits, widths }) {
+  const [lo, hi] = widthRange(widths, curves);
+  const depths = [...new Set([...curves.map((c) => c.depth), ...limits.map((l) => l.depth)])].sort((a, b) => a - b);
+  const familyOf = (depth) => FAMILIES[depths.indexOf(depth) % FAMILIES.length];
+
+  const series = [];
+  for (const depth of depths) {
+    const family = familyOf(depth);
+    const curve = curves.find((c) => c.depth === depth);
+    if (curve) {
+      series.push({
+        type: 'line',
+        name: finiteSeriesName(depth),
+        data: curve.points.map((p) => [p.width, p.mean]),
+        color: family.finite,
+        symbol: 'circle',
+        symbolSize: 7,
+        lineStyle: { width: 2 },
+        z: 3,
+      });
+      const spread = curve.points.filter((p) => p.n > 1);
+      if (spread.length) series.push(whiskers(finiteSeriesName(depth), spread, family.finite));
+    }
+    for (const limit of limits.filter((l) => l.depth === depth)) {
+      const name = kernelSeriesName(limit.model, depth);
+      series.push({
+        type: 'line',
+        name,
+        data: [
+          [lo, limit.accuracy],
+          [hi, limit.accuracy],
+        ],
+        color: family[limit.model],
+        symbol: 'none',
+        lineStyle: { width: 2, type: KERNEL_DASH[limit.model] },
+        endLabel: { show: true, formatter: name, color: family[limit.model], fontSize: 11 },
+        labelLayout: { moveOverlap: 'shiftY' },
+        emphasis: { focus: 'series' },
+        z: 2,
+      });
+    }
+  }
+
+  return {
+    // The page labels the container itself; ECharts' generated description is not useful.
+    aria: { enabled: false },
+    animationDurationUpdate: 0,
+    grid: { left: 64, right: 96, top: 56, bottom: 56 },
+    legend: { type: 'scroll', top: 8, left: 64, right: 96 },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'line', snap: true },
+      formatter: (params) => tooltipText(Number(params[0]?.axisValue), curves, limits),
+    },
+    xAxis: {
+      type: 'log',
+      logBase: 2,
+      min: lo,
+      max: hi,
+      name: 'width',
+      nameLocation: 'middle',
+      nameGap: 32,
+      axisLabel: { formatter: (v) => formatWidth(v) },
+      splitLine: { show: true, lineStyle: { color: '#eef0f3' } },
+      minorTick: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'test accuracy',
+      nameLocation: 'middle',
+      nameGap: 48,
+      scale: true,
+    },
+    series,
+  };
+}
+
+/** Min–max whiskers at each width, as a custom series sharing the finite line's name. */
+function whiskers(name, points, color) {
+  const cap = 4;
+  return {
+    type: 'custom',
+    name,
+    color,
+    data: points.map((p) => [p.width, p.min, p.max]),
+    encode: { x: 0, y: [1, 2] },
+    tooltip: { show: false },
+    z: 2,
+    renderItem(params, api) {
+      const low = api.coord([api.value(0), api.value(1)]);
+      const high = api.coord([api.value(0), api.value(2)]);
+      const style = { stroke: color, lineWidth: 1.5 };
+      const line = (x1, y1, x2, y2) => ({ type: 'line', shape: { x1, y1, x2, y2 }, style });
+      return {
+        type: 'group',
+        children: [
+          line(low[0], low[1], high[0], high[1]),
+          line(low[0] - cap, low[1], low[0] + cap, low[1]),
+          line(high[0] - cap, high[1], high[0] + cap, high[1]),
+        ],
+      };
+    },
+  };
+}
+
+function widthRange(widths, curves) {
+  const all = [...widths, ...curves.flatMap((c) => c.points.map((p) => p.width))].filter((w) => w > 0);
+  if (all.length === 0) return [1, 1024];
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  if (lo === hi) {
+    lo /= 2;
+    hi *= 2;
+  }
+  return [lo, hi];
+}
+
+function formatWidth(v) {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
+}
+
+function tooltipText(width, curves, limits) {
+  const rows = [];
+  for (const curve of curves) {
+    const p = curve.points.find((q) => Math.abs(q.width - width) <= 1e-9 * width);
+    if (!p) continue;
+    const spread = p.n > 1 ? ` (min ${p.min.toFixed(3)}, max ${p.max.toFixed(3)}, ${p.n} runs)` : '';
+    rows.push(`${finiteSeriesName(curve.depth)}: <b>${p.mean.toFixed(3)}</b>${spread}`);
+  }
+  const header = rows.length ? `width ${formatWidth(width)}` : 'infinite-width limits';
+  for (const l of limits) {
+    const t = l.model === 'ntk' && l.t !== null ? ` (t=${l.t === Infinity ? '∞' : l.t})` : '';
+    rows.push(`${kernelSeriesName(l.model, l.depth)}${t}: <b>${l.accuracy.toFixed(3)}</b>`);
+  }
+  return [header, ...rows].join('<br>');
+}
+
+/**
+ * Test accuracy against width, finite nets versus their infinite-width limits.
+ * Keeps the legend selection across re-renders (the sweep page refreshes every 2 s).
+ */
+export class AccuracyVsWidthChart {
+  #container;
+  #echarts;
+  #chart = null;
+  #legendSelected = {};
+  #resizeObserver = null;
+
+  constructor(container, echartsLib = globalThis.echarts) {
+    if (!echartsLib) throw new Error('ECharts is not loaded (expected it at webjars/echarts/dist/echarts.min.js)');
+    this.#container = container;
+    this.#echarts = echartsLib;
+  }
+
+  /** Draws the data (see accuracyVsWidthOption); the container must be visible. */
+  render(data) {
+    if (!this.#chart) this.#init();
+    const option = accuracyVsWidthOption(data);
+    option.legend.selected = { ...this.#legendSelected };
+    this.#chart.setOption(option, { notMerge: true });
+    this.#container.dataset.seriesCount = String(option.series.length);
+  }
+
+  dispose() {
+    this.#resizeObserver?.disconnect();
+    this.#chart?.dispose();
+    this.#chart = null;
+  }
+
+  #init() {
+    this.#chart = this.#echarts.init(this.#container);
+    this.#chart.on('legendselectchanged', (e) => {
+      this.#legendSelected = { ...e.selected };
+    });
+    this.#resizeObserver = new ResizeObserver(() => this.#chart?.resize());
+    this.#resizeObserver.observe(this.#container);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.widescan.workers.job;
+
+import dev.widescan.workers.unit.UnitOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Writes each unit's outcome to Postgres (idempotent upsert by unit and row key) and its predictions
+ * to the artifact store as an Arrow IPC file named after the unit, replaced atomically so a retry
+ * never leaves half a file.
+ */
+public final class ResultSink implements Sink<UnitOutcome> {
+  private final JobSettings settings;
+
+  public ResultSink(JobSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public SinkWriter<UnitOutcome> createWriter(WriterInitContext context) throws IOException {
+    try {
+      return new Writer(UnitStore.connect(settings), Path.of(settings.artifactDir()));
+    } catch (SQLException e) {
+      throw new IOException("result sink can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final class Writer implements SinkWriter<UnitOutcome> {
+    private final UnitStore store;
+    private final Path artifactDir;
+
+    Writer(UnitStore store, Path artifactDir) {
+      this.store = store;
+      this.artifactDir = artifactDir;
+    }
+
+    @Override
+    public void write(UnitOutcome outcome, Context context) throws IOException {
+      String artifact = null;
+      if (outcome.succeeded() && outcome.predictionsArrow() != null) {
+        artifact = writeArtifact(outcome).toString();
+      }
+      try {
+        store.record(outcome, artifact);
+      } catch (SQLException e) {
+        throw new IOException("could not record the outcome of unit " + outcome.unitId() + ": " + e.getMessage(), e);
+      }
+    }
+
+    private Path writeArtifact(UnitOutcome outcome) throws IOException {
+      Files.createDirectories(artifactDir);
+      Path target = artifactDir.resolve("unit-" + outcome.unitId() + "-predictions.arrow");
+      Path temp = Files.createTempFile(artifactDir, "unit-" + outcome.unitId() + "-", ".partial");
+      Files.write(temp, outcome.predictionsArrow());
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return target.toAbsolutePath();
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {}
+
+    @Override
+    public void close() throws Exception {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.widescan.workers.job;
+
+import dev.widescan.workers.unit.WorkUnit;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.core.io.InputStatus;
+
+/**
+ * Claims one unit per poll. When nothing is claimable, or this reader already holds as many
+ * unfinished units as it may, it reports nothing available and wakes itself after the poll
+ * interval, so an idle job costs one small query per interval.
+ */
+final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.NoSplit> {
+  private final JobSettings settings;
+  private final String owner;
+  private UnitStore store;
+  private ScheduledExecutorService timer;
+  private CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
+
+  UnitClaimReader(JobSettings settings, int subtask) {
+    this.settings = settings;
+    this.owner = workerName() + "/source-" + subtask + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static String workerName() {
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+
+  @Override
+  public void start() {
+    try {
+      store = UnitStore.connect(settings);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("source can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "widescan-claim-timer");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public InputStatus pollNext(ReaderOutput<WorkUnit> output) throws Exception {
+    if (store.inFlight(owner) < settings.maxInFlightPerReader()) {
+      Optional<WorkUnit> unit = store.claim(owner, settings.leaseSeconds());
+      if (unit.isPresent()) {
+        output.collect(unit.get());
+        return InputStatus.MORE_AVAILABLE;
+      }
+      if (settings.bounded() && !store.anyUnfinished()) {
+        return InputStatus.END_OF_INPUT;
+      }
+    }
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    available = wake;
+    timer.schedule(() -> wake.complete(null), settings.pollMillis(), TimeUnit.MILLISECONDS);
+    return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  @Override
+  public List<UnitClaimSource.NoSplit> snapshotState(long checkpointId) {
+    return List.of();
+  }
+
+  @Override
+  public CompletableFuture<Void> isAvailable() {
+    return available;
+  }
+
+  @Override
+  public void addSplits(List<UnitClaimSource.NoSplit> splits) {}
+
+  @Override
+  public void notifyNoMoreSplits() {}
+
+  @Override
+  public void close() throws Exception {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}

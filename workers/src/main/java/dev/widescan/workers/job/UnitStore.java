@@ -1,0 +1,216 @@
+package dev.widescan.workers.job;
+
+import dev.widescan.workers.unit.ResultRow;
+import dev.widescan.workers.unit.UnitKind;
+import dev.widescan.workers.unit.UnitOutcome;
+import dev.widescan.workers.unit.WorkUnit;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Optional;
+
+/**
+ * The job's side of the work_unit and result tables: claiming units under a lease and recording
+ * outcomes. Postgres is the source of truth; every write here is safe to repeat.
+ */
+public final class UnitStore implements AutoCloseable {
+  private static final String CLAIM =
+      """
+      WITH next AS (
+        SELECT id FROM work_unit
+        WHERE status = 'pending'
+           OR (status = 'running' AND lease_expires_at < now() AND attempts < max_attempts)
+        ORDER BY id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+      UPDATE work_unit u
+         SET status = 'running', attempts = u.attempts + 1, lease_owner = ?,
+             lease_expires_at = now() + make_interval(secs => ?), started_at = now(), error = NULL
+        FROM next
+       WHERE u.id = next.id
+      RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts
+      """;
+
+  private static final String EXPIRE_EXHAUSTED =
+      """
+      UPDATE work_unit
+         SET status = 'failed', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+             error = 'lease expired on every one of its ' || attempts || ' attempts (worker lost or unit too slow for the lease)'
+       WHERE status = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
+      """;
+
+  private static final String UPSERT_RESULT =
+      """
+      INSERT INTO result (unit_id, row_key, model, dataset, preprocess, train_size, test_size, family,
+                          activation, depth, w_std, b_std, parameterization, width, lr, weight_decay,
+                          epochs, batch_size, seed, diag_reg, t, test_accuracy, test_mse, train_loss, artifact)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (unit_id, row_key) DO UPDATE SET
+        test_accuracy = EXCLUDED.test_accuracy, test_mse = EXCLUDED.test_mse,
+        train_loss = EXCLUDED.train_loss, artifact = EXCLUDED.artifact, created_at = now()
+      """;
+
+  private final Connection connection;
+
+  private UnitStore(Connection connection) {
+    this.connection = connection;
+  }
+
+  public static UnitStore connect(JobSettings settings) throws SQLException {
+    Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+    c.setAutoCommit(true);
+    return new UnitStore(c);
+  }
+
+  /**
+   * Claims the oldest pending unit, or one whose lease expired, for {@code owner}. Units whose lease
+   * expired on their last allowed attempt are marked failed first.
+   */
+  public Optional<WorkUnit> claim(String owner, int leaseSeconds) throws SQLException {
+    try (PreparedStatement expire = connection.prepareStatement(EXPIRE_EXHAUSTED)) {
+      expire.executeUpdate();
+    }
+    try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+      claim.setString(1, owner);
+      claim.setInt(2, leaseSeconds);
+      try (ResultSet rs = claim.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new WorkUnit(rs.getLong(1), UnitKind.parse(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getInt(5)));
+      }
+    }
+  }
+
+  /** Units this owner claimed that have not finished yet. */
+  public int inFlight(String owner) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT count(*) FROM work_unit WHERE status = 'running' AND lease_owner = ?")) {
+      ps.setString(1, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** Whether any unit is still pending or running (a bounded job stops when none is). */
+  public boolean anyUnfinished() throws SQLException {
+    try (PreparedStatement ps =
+            connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM work_unit WHERE status IN ('pending', 'running'))");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  /**
+   * Writes a unit's outcome in one transaction: on success its result rows (upserted by unit and
+   * row key) and status done; on failure the reason, and status pending again if the failure was
+   * transient and attempts remain, failed otherwise.
+   */
+  public void record(UnitOutcome outcome, String artifact) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      if (outcome.succeeded()) {
+        try (PreparedStatement ps = connection.prepareStatement(UPSERT_RESULT)) {
+          for (ResultRow row : outcome.rows()) {
+            bindResult(ps, outcome.unitId(), row, artifact);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        try (PreparedStatement ps =
+            connection.prepareStatement(
+                """
+                UPDATE work_unit SET status = 'done', finished_at = now(), error = NULL, compute_seconds = ?,
+                       worker = ?, lease_owner = NULL, lease_expires_at = NULL
+                 WHERE id = ?
+                """)) {
+          ps.setDouble(1, outcome.computeSeconds());
+          ps.setString(2, outcome.worker());
+          ps.setLong(3, outcome.unitId());
+          ps.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement ps =
+            connection.prepareStatement(
+                """
+                UPDATE work_unit
+                   SET status = CASE WHEN ? AND attempts < max_attempts THEN 'pending' ELSE 'failed' END,
+                       finished_at = now(), error = ?, compute_seconds = ?, worker = ?,
+                       lease_owner = NULL, lease_expires_at = NULL
+                 WHERE id = ? AND status <> 'done'
+                """)) {
+          ps.setBoolean(1, outcome.retryable());
+          ps.setString(2, outcome.error());
+          ps.setDouble(3, outcome.computeSeconds());
+          ps.setString(4, outcome.worker());
+          ps.setLong(5, outcome.unitId());
+          ps.executeUpdate();
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static void bindResult(PreparedStatement ps, long unitId, ResultRow r, String artifact)
+      throws SQLException {
+    int i = 1;
+    ps.setLong(i++, unitId);
+    ps.setString(i++, r.rowKey());
+    ps.setString(i++, r.model());
+    ps.setString(i++, r.dataset().name());
+    ps.setString(i++, r.dataset().preprocess());
+    ps.setInt(i++, r.dataset().train());
+    ps.setInt(i++, r.dataset().test());
+    ps.setString(i++, r.architecture().family());
+    ps.setString(i++, r.architecture().activation());
+    ps.setInt(i++, r.architecture().depth());
+    ps.setDouble(i++, r.architecture().wStd());
+    ps.setDouble(i++, r.architecture().bStd());
+    ps.setString(i++, r.architecture().parameterization());
+    setInt(ps, i++, r.architecture().width());
+    setDouble(ps, i++, r.lr());
+    setDouble(ps, i++, r.weightDecay());
+    setInt(ps, i++, r.epochs());
+    setInt(ps, i++, r.batchSize());
+    setInt(ps, i++, r.seed());
+    setDouble(ps, i++, r.diagReg());
+    setDouble(ps, i++, r.t());
+    ps.setDouble(i++, r.testAccuracy());
+    ps.setDouble(i++, r.testMse());
+    setDouble(ps, i++, r.trainLoss());
+    ps.setString(i, artifact);
+  }
+
+  private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setInt(index, value);
+    }
+  }
+
+  private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.DOUBLE);
+    } else {
+      ps.setDouble(index, value);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}

@@ -1,0 +1,15 @@
+package dev.widescan.workers.unit;
+
+import java.util.List;
+
+/**
+ * Everything that determines a kernel unit's results. Times are strings so that {@code "inf"} (the
+ * converged gradient flow) survives JSON; see {@link TimeValues}.
+ */
+public record KernelUnitParams(
+    DatasetSpec dataset,
+    ArchitectureSpec architecture,
+    List<String> kinds,
+    List<Double> diagReg,
+    List<String> t,
+    double targetShift) {}

@@ -1,0 +1,19 @@
+package dev.widescan.workers.unit;
+
+import java.util.Locale;
+
+/** What a work unit computes. */
+public enum UnitKind {
+  /** NNGP and NTK of one architecture on one dataset, with predictions at every diag_reg and t. */
+  KERNEL,
+  /** One finite network trained by SGD from one seed. */
+  FINITE;
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static UnitKind parse(String id) {
+    return valueOf(id.toUpperCase(Locale.ROOT));
+  }
+}
