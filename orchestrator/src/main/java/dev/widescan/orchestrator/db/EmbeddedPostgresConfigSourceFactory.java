@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * any configured {@code quarkus.datasource.jdbc.url} win, in which case nothing is started.
  *
  * <p>Keys read: {@code widescan.db.embedded.dir} (default {@code ~/.widescan/postgres}) and {@code
- * widescan.db.embedded.port} (default 0: any free port).
+ * widescan.db.embedded.port} (default 0: any free port) and {@code widescan.db.embedded.fresh} (start
+ * from an empty directory, for tests).
  */
 public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory {
   static final String URL = "quarkus.datasource.jdbc.url";
@@ -36,16 +37,20 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
             ? Path.of(System.getProperty("user.home"), ".widescan", "postgres")
             : Path.of(dir.getValue().replaceFirst("^~", System.getProperty("user.home")));
     int portNumber = port == null || port.getValue() == null ? 0 : Integer.parseInt(port.getValue());
-    return List.of(new LazySource(dataDir.toAbsolutePath(), portNumber));
+    ConfigValue fresh = context.getValue("widescan.db.embedded.fresh");
+    boolean wipe = fresh != null && "true".equalsIgnoreCase(fresh.getValue());
+    return List.of(new LazySource(dataDir.toAbsolutePath(), portNumber, wipe));
   }
 
   private static final class LazySource implements ConfigSource {
     private final Path dataDir;
     private final int port;
+    private final boolean fresh;
 
-    LazySource(Path dataDir, int port) {
+    LazySource(Path dataDir, int port, boolean fresh) {
       this.dataDir = dataDir;
       this.port = port;
+      this.fresh = fresh;
     }
 
     @Override
@@ -61,7 +66,7 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
     @Override
     public String getValue(String name) {
       return switch (name) {
-        case URL -> EmbeddedPostgresServer.jdbcUrl(dataDir, port);
+        case URL -> EmbeddedPostgresServer.jdbcUrl(dataDir, port, fresh);
         case USER, PASSWORD -> "postgres";
         default -> null;
       };

@@ -24,9 +24,9 @@ public final class EmbeddedPostgresServer {
   private EmbeddedPostgresServer() {}
 
   /** The JDBC URL of the server, starting it on the first call. */
-  public static synchronized String jdbcUrl(Path dataDir, int port) {
+  public static synchronized String jdbcUrl(Path dataDir, int port, boolean fresh) {
     if (server == null) {
-      server = start(dataDir, port);
+      server = start(dataDir, port, fresh);
       dataDirectory = dataDir;
       Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgresServer::stopQuietly, "embedded-postgres-stop"));
     } else if (!dataDir.equals(dataDirectory)) {
@@ -56,10 +56,13 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  private static EmbeddedPostgres start(Path dataDir, int port) {
+  private static EmbeddedPostgres start(Path dataDir, int port, boolean fresh) {
     try {
       Files.createDirectories(dataDir);
       stopOrphanedPostmaster(dataDir);
+      if (fresh) {
+        deleteContents(dataDir);
+      }
       LOG.infof("starting embedded PostgreSQL with data in %s", dataDir);
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
@@ -75,6 +78,16 @@ public final class EmbeddedPostgresServer {
       return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL failed to start in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteContents(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
     }
   }
 

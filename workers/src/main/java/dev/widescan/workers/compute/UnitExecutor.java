@@ -5,6 +5,7 @@ import dev.widescan.workers.arrow.PredictionsCodec.Predictions;
 import dev.widescan.workers.data.Dataset;
 import dev.widescan.workers.data.DatasetException;
 import dev.widescan.workers.finite.FcNetwork;
+import dev.widescan.workers.finite.FcSpec;
 import dev.widescan.workers.finite.SgdConfig;
 import dev.widescan.workers.finite.SgdTrainer;
 import dev.widescan.workers.finite.TrainingDivergedException;
@@ -13,6 +14,7 @@ import dev.widescan.workers.infer.KernelRegression;
 import dev.widescan.workers.infer.Metrics;
 import dev.widescan.workers.infer.NotPositiveDefiniteException;
 import dev.widescan.workers.infer.Prediction;
+import dev.widescan.workers.infer.Targets;
 import dev.widescan.workers.kernel.FcArchitecture;
 import dev.widescan.workers.kernel.KernelBlocks;
 import dev.widescan.workers.kernel.NeuralKernels;
@@ -77,8 +79,8 @@ public final class UnitExecutor {
             Parameterization.parse(a.parameterization()),
             a.width() == null ? 0 : a.width());
     KernelBlocks k = NeuralKernels.fc(architecture, data.xTrain(), data.xTest());
-    Matrix yTrain = Targets.of(data.yTrain(), data.classes(), p.targetShift());
-    Matrix yTest = Targets.of(data.yTest(), data.classes(), p.targetShift());
+    Matrix yTrain = Targets.oneHot(data.yTrain(), data.classes(), p.targetShift());
+    Matrix yTest = Targets.oneHot(data.yTest(), data.classes(), p.targetShift());
     double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
     double[] times = TimeValues.parseAll(p.t());
 
@@ -133,26 +135,24 @@ public final class UnitExecutor {
     if (a.width() == null) {
       throw new IllegalArgumentException("a finite unit needs a width");
     }
-    Matrix yTrain = Targets.of(data.yTrain(), data.classes(), p.targetShift());
-    Matrix yTest = Targets.of(data.yTest(), data.classes(), p.targetShift());
+    Matrix yTrain = Targets.oneHot(data.yTrain(), data.classes(), p.targetShift());
+    Matrix yTest = Targets.oneHot(data.yTest(), data.classes(), p.targetShift());
     FcNetwork network =
         FcNetwork.initialize(
-            data.xTrain().cols(),
-            a.width(),
-            a.depth(),
-            data.classes(),
-            Activation.parse(a.activation()),
-            a.wStd(),
-            a.bStd(),
-            Parameterization.parse(a.parameterization()),
+            new FcSpec(
+                data.xTrain().cols(),
+                a.width(),
+                a.depth(),
+                data.classes(),
+                Activation.parse(a.activation()),
+                Parameterization.parse(a.parameterization()),
+                a.wStd(),
+                a.bStd()),
             p.seed());
     TrainingResult trained =
-        SgdTrainer.train(
-            network,
-            data.xTrain(),
-            yTrain,
-            new SgdConfig(p.lr(), p.momentum(), p.weightDecay(), p.epochs(), p.batchSize(), p.seed()));
-    Matrix mean = trained.network().forward(data.xTest());
+        new SgdTrainer(new SgdConfig(p.lr(), p.momentum(), p.weightDecay(), p.epochs(), p.batchSize(), p.seed()))
+            .train(network, data.xTrain(), yTrain);
+    Matrix mean = trained.network().apply(data.xTest());
     double[] losses = trained.trainLossPerEpoch();
     ResultRow row =
         new ResultRow(

@@ -1,6 +1,7 @@
 package dev.widescan.workers.job;
 
 import dev.widescan.workers.compute.UnitExecutor;
+import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.unit.UnitOutcome;
 import dev.widescan.workers.unit.WorkUnit;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ public final class ComputeUnits extends RichMapFunction<WorkUnit, UnitOutcome> {
   public void open(OpenContext openContext) {
     Optional<Path> dataDir = Optional.ofNullable(settings.dataDir()).filter(s -> !s.isBlank()).map(Path::of);
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+    Blas.setThreads(Runtime.getRuntime().availableProcessors() / parallelism);
     executor = new UnitExecutor(dataDir, UnitClaimReader.workerName() + "/compute-" + subtask);
   }
 

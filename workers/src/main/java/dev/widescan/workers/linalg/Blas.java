@@ -89,6 +89,19 @@ public final class Blas {
     return new SymmetricEigen(values, new Matrix(n, n, vectors));
   }
 
+  /**
+   * Sets how many threads OpenBLAS uses for every product in this process. Workers that run
+   * several units at once give each a share of the cores; oversubscribing them makes small
+   * products many times slower.
+   */
+  public static void setThreads(int threads) {
+    openblas.openblas_set_num_threads(Math.max(1, threads));
+  }
+
+  public static int threads() {
+    return openblas.openblas_get_num_threads();
+  }
+
   /** Scales every element of {@code m} by {@code factor}, in place. */
   public static void scale(Matrix m, double factor) {
     double[] d = m.data();

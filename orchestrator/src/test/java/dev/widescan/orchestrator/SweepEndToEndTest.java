@@ -1,0 +1,185 @@
+package dev.widescan.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.widescan.workers.arrow.PredictionsCodec;
+import dev.widescan.workers.linalg.Matrix;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on the embedded default: REST → Postgres → embedded Flink → CPU worker → Postgres,
+ * asserted against the database's content.
+ */
+@QuarkusTest
+class SweepEndToEndTest {
+  private static final String SPEC =
+      """
+      name: e2e-small
+      dataset: {name: fashion-mnist, train: 300, test: 200, preprocess: standardize}
+      model: {family: fc, activation: relu, depth: [1, 2], W_std: 1.4142135623730951, b_std: 0.1}
+      kernel: {kinds: [nngp, ntk], diag_reg: [0.0001, 0.01, 1.0], t: [100, inf]}
+      finite: {width: [32, 128], parameterization: [ntk], lr: [10.0], weight_decay: [0.0],
+               epochs: 5, batch_size: 50, seeds: 2}
+      """;
+
+  @Inject AgroalDataSource db;
+
+  @Test
+  void runsASweepFromRestThroughFlinkIntoPostgres() throws Exception {
+    long id = submit(SPEC);
+    awaitFinished(id);
+
+    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"))
+        .body("units.done", equalTo(10)).body("units.total", equalTo(10)).body("units.failed", equalTo(0));
+
+    assertEquals(List.of("done"), strings("SELECT DISTINCT u.status FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id WHERE su.sweep_id = ?", id));
+    assertEquals(10L, count("SELECT count(*) FROM sweep_unit WHERE sweep_id = ?", id));
+
+    // Per depth: NNGP at 3 diag_reg, NTK at 3 diag_reg x 2 times, 2 widths x 2 seeds finite.
+    assertEquals(2 * 3L, count(resultsWhere("r.model = 'nngp'"), id));
+    assertEquals(2 * 6L, count(resultsWhere("r.model = 'ntk'"), id));
+    assertEquals(2 * 4L, count(resultsWhere("r.model = 'finite'"), id));
+    for (double diagReg : new double[] {1e-4, 1e-2, 1.0}) {
+      for (String model : List.of("nngp", "ntk")) {
+        long rows = count(resultsWhere("r.model = '" + model + "' AND r.diag_reg = " + diagReg + " AND r.t = 'Infinity'"), id);
+        assertEquals(2L, rows, model + " results at diag_reg " + diagReg);
+      }
+    }
+    assertEquals(0L, count(resultsWhere("r.test_accuracy <= 0.3 OR r.test_accuracy > 1 OR r.test_mse <= 0"), id),
+        "every model beats chance (0.1) by a wide margin");
+    assertEquals(0L, count(resultsWhere("r.model = 'nngp' AND r.diag_reg = 0.0001 AND r.test_accuracy < 0.65"), id),
+        "kernels on 300 Fashion-MNIST images reach well above 0.65");
+    assertEquals(0L, count(resultsWhere("r.model = 'finite' AND (r.width IS NULL OR r.seed IS NULL OR r.diag_reg IS NOT NULL)"), id));
+    assertEquals(0L, count(resultsWhere("r.model <> 'finite' AND (r.width IS NOT NULL OR r.diag_reg IS NULL)"), id));
+
+    // The API shows exactly the database's rows; infinite t is written "inf".
+    JsonPath results = given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().jsonPath();
+    assertEquals(26, results.getList("$").size());
+    assertTrue(results.getList("t").contains("inf"));
+    List<Map<String, Object>> finite = results.param("m", "finite").getList("findAll { it.model == m }");
+    assertEquals(8, finite.size());
+    String csv = given().get("/api/sweeps/" + id + "/results?format=csv").then().statusCode(200).extract().asString();
+    String[] lines = csv.split("\r\n");
+    assertEquals(27, lines.length);
+    assertTrue(lines[0].startsWith("unit_id,model,dataset,train_size,test_size,activation,depth"), lines[0]);
+
+    // Predictions are stored as Arrow IPC files: one 200x10 block per predictor.
+    String artifact = strings(resultsWhere("r.model = 'ntk'").replace("count(*)", "r.artifact") + " LIMIT 1", id).get(0);
+    Map<String, Matrix> predictions = PredictionsCodec.decode(Files.readAllBytes(Path.of(artifact)));
+    assertEquals(9, predictions.size(), "3 NNGP + 6 NTK predictors in one kernel unit");
+    Matrix first = predictions.values().iterator().next();
+    assertEquals(200, first.rows());
+    assertEquals(10, first.cols());
+  }
+
+  @Test
+  void reusesUnitsAlreadyComputedByAnotherSweep() throws Exception {
+    String spec = SPEC.replace("e2e-small", "e2e-first").replace("depth: [1, 2]", "depth: [1]").replace("[32, 128]", "[16]");
+    long first = submit(spec);
+    awaitFinished(first);
+    long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
+    long second = submit(spec.replace("e2e-first", "e2e-again"));
+    assertEquals(unitsBefore, count("SELECT count(*) FROM work_unit WHERE ? > 0", 1), "no new unit for a repeated spec");
+    given().get("/api/sweeps/" + second).then().statusCode(200).body("status", equalTo("done"));
+    assertEquals(
+        strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", first),
+        strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", second));
+  }
+
+  @Test
+  void rejectsAWrongSpecWith400NamingTheFieldAndWritesNothing() throws Exception {
+    long sweepsBefore = count("SELECT count(*) FROM sweep WHERE ? > 0", 1);
+    given()
+        .contentType("application/yaml")
+        .body(SPEC.replace("width: [32, 128]", "width: [32, -1]").replace("name: e2e-small\n", ""))
+        .post("/api/sweeps")
+        .then()
+        .statusCode(400)
+        .body("errors.field", hasItem("name"))
+        .body("errors.field", hasItem("finite.width[1]"))
+        .body("errors.find { it.field == 'finite.width[1]' }.message", containsString("expected an integer in 1..65536, got -1"));
+    given()
+        .contentType("application/json")
+        .body("{\"name\": \"j\", \"dataset\": {\"name\": \"fashion-mnist\", \"train\": \"many\", \"test\": 10}, \"model\": {}}")
+        .post("/api/sweeps")
+        .then()
+        .statusCode(400)
+        .body("errors.field", hasItem("dataset.train"))
+        .body("errors.field", hasItem("model.depth"));
+    assertEquals(sweepsBefore, count("SELECT count(*) FROM sweep WHERE ? > 0", 1));
+    given().get("/api/sweeps/999999").then().statusCode(404);
+  }
+
+  @Test
+  void servesHealthOpenApiAndTheDashboard() {
+    given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+    given().get("/q/openapi").then().statusCode(200).body(containsString("/api/sweeps"));
+    given().get("/").then().statusCode(200).body(containsString("widescan"));
+    given().get("/webjars/echarts/dist/echarts.min.js").then().statusCode(200);
+  }
+
+  private static long submit(String spec) {
+    return given()
+        .contentType("application/yaml")
+        .body(spec)
+        .post("/api/sweeps")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath()
+        .getLong("id");
+  }
+
+  private static void awaitFinished(long id) throws InterruptedException {
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      status = given().get("/api/sweeps/" + id).then().statusCode(200).extract().jsonPath().getString("status");
+      if (!status.equals("pending") && !status.equals("running")) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("sweep " + id + " still " + status + " after 300 s");
+  }
+
+  private static String resultsWhere(String condition) {
+    return "SELECT count(*) FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ? AND (" + condition + ")";
+  }
+
+  private long count(String sql, long parameter) throws SQLException {
+    return Long.parseLong(strings(sql, parameter).get(0));
+  }
+
+  private List<String> strings(String sql, long parameter) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, parameter);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<String> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+        return out;
+      }
+    }
+  }
+}

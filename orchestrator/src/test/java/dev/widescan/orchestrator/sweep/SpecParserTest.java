@@ -1,0 +1,134 @@
+package dev.widescan.orchestrator.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecParserTest {
+  private static final String VALID =
+      """
+      name: small
+      dataset: {name: fashion-mnist, train: [100, 200], test: 50}
+      model: {activation: relu, depth: [1, 2], W_std: 1.5, b_std: 0.05}
+      kernel: {diag_reg: [0.0001, 0.01], t: [10, inf]}
+      finite: {width: [32, 64, 128], lr: 0.5, epochs: 3, batch_size: 50, seeds: 3}
+      """;
+
+  @Test
+  void acceptsTheQuickstartExampleAsWritten() throws IOException {
+    SweepSpec spec = SpecParser.parse(Files.readString(Path.of("../examples/quickstart.yaml")), false);
+    assertEquals("quickstart", spec.name());
+    assertEquals(List.of(1000), spec.dataset().train());
+    assertEquals(1000, spec.dataset().test());
+    assertEquals("standardize", spec.dataset().preprocess());
+    assertEquals(List.of(1, 2), spec.model().depth());
+    assertEquals(List.of(1.4142135623730951), spec.model().wStd());
+    assertEquals(List.of("nngp", "ntk"), spec.kernel().orElseThrow().kinds());
+    assertEquals(List.of("inf"), spec.kernel().orElseThrow().t());
+    assertEquals(List.of(0, 1), spec.finite().orElseThrow().seeds());
+    // 2 depths x (1 kernel unit + 2 widths x 2 seeds)
+    assertEquals(10, SweepExpander.expand(spec).size());
+  }
+
+  @Test
+  void expandsEveryAxisAndGivesEqualParametersEqualHashes() {
+    SweepSpec spec = SpecParser.parse(VALID, false);
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec);
+    // 2 train sizes x 2 depths x (1 kernel + 3 widths x 3 seeds)
+    assertEquals(40, units.size());
+    assertEquals(40, SweepExpander.unitCount(spec));
+    assertEquals(40, units.stream().map(SweepExpander.PlannedUnit::contentHash).distinct().count());
+    assertEquals(units, SweepExpander.expand(SpecParser.parse(VALID, false)));
+    assertEquals(List.of(0, 1, 2), spec.finite().orElseThrow().seeds());
+    assertEquals(List.of("10.0", "inf"), spec.kernel().orElseThrow().t());
+  }
+
+  @Test
+  void readsJsonAsWellAsYaml() {
+    String json =
+        """
+        {"name": "j", "dataset": {"name": "fashion-mnist", "train": 10, "test": 10},
+         "model": {"activation": ["relu", "erf"], "depth": 1, "W_std": 1.0},
+         "kernel": {}}
+        """;
+    SweepSpec spec = SpecParser.parse(json, true);
+    assertEquals(List.of("relu", "erf"), spec.model().activation());
+    assertEquals(List.of(1e-4), spec.kernel().orElseThrow().diagReg());
+    assertEquals(2, SweepExpander.expand(spec).size());
+  }
+
+  @Test
+  void rejectsSweepWithoutDataset() {
+    SpecValidationException e =
+        assertThrows(
+            SpecValidationException.class,
+            () -> SpecParser.parse("name: x\nmodel: {activation: relu, depth: 1, W_std: 1}\nkernel: {}", false));
+    assertEquals(List.of(new FieldError("dataset", "is required (an object)")), e.errors());
+  }
+
+  @Test
+  void namesEveryWrongFieldWithWhatWasExpected() {
+    String spec =
+        """
+        name: bad
+        dataset: {name: cifar-100, train: 0, test: 10}
+        model: {activation: tanh, depth: [1, -2], W_std: -1}
+        finite: {width: [64, "wide"], lr: 0.5, epochs: 2, batch_size: 10, seed: 3}
+        """;
+    SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    List<String> fields = e.errors().stream().map(FieldError::field).toList();
+    assertEquals(
+        List.of(
+            "dataset.name",
+            "dataset.train",
+            "model.activation",
+            "model.depth[1]",
+            "model.W_std",
+            "finite.width[1]",
+            "finite.seed"),
+        fields);
+    assertTrue(e.errors().get(1).message().contains("expected an integer in 1..60000, got 0"), e.errors().get(1).message());
+    assertTrue(e.errors().get(5).message().contains("got 'wide'"), e.errors().get(5).message());
+    assertTrue(e.errors().get(6).message().startsWith("unknown field"), e.errors().get(6).message());
+  }
+
+  @Test
+  void rejectsSpecWithNeitherKernelNorFinite() {
+    SpecValidationException e =
+        assertThrows(
+            SpecValidationException.class,
+            () ->
+                SpecParser.parse(
+                    "name: x\ndataset: {name: fashion-mnist, train: 10, test: 10}\nmodel: {activation: relu, depth: 1, W_std: 1}",
+                    false));
+    assertEquals("kernel", e.errors().get(0).field());
+  }
+
+  @Test
+  void rejectsMalformedYamlWithTheParsersReason() {
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse("name: [unclosed", false));
+    assertEquals("(body)", e.errors().get(0).field());
+    assertTrue(e.errors().get(0).message().startsWith("is not valid YAML"));
+  }
+
+  @Test
+  void refusesGridsBeyondTheUnitLimit() {
+    String spec =
+        """
+        name: huge
+        dataset: {name: fashion-mnist, train: 10, test: 10}
+        model: {activation: relu, depth: 1, W_std: 1}
+        finite: {width: 64, lr: 0.5, epochs: 1, batch_size: 10, seeds: 10000, weight_decay: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}
+        """;
+    SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    assertEquals("(grid)", e.errors().get(0).field());
+    assertTrue(e.getMessage().contains("110000 units"), e.getMessage());
+  }
+}

@@ -1,0 +1,58 @@
+package dev.widescan.workers.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.widescan.workers.linalg.Matrix;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PreprocessTest {
+  private static final Path NO_SYSTEM_DIR = Path.of("/nonexistent/widescan-test");
+
+  @Test
+  void standardizeGivesEveryImageMeanZeroAndUnitPopulationVariance() {
+    Matrix x =
+        FashionMnist.load(Optional.empty(), NO_SYSTEM_DIR, 50, 0, Preprocess.STANDARDIZE).xTrain();
+    int d = x.cols();
+    for (int r = 0; r < x.rows(); r++) {
+      double mean = 0;
+      for (int j = 0; j < d; j++) {
+        mean += x.get(r, j);
+      }
+      mean /= d;
+      double var = 0;
+      for (int j = 0; j < d; j++) {
+        var += (x.get(r, j) - mean) * (x.get(r, j) - mean);
+      }
+      var /= d;
+      assertEquals(0.0, mean, 1e-14, "mean of image " + r);
+      assertEquals(1.0, var, 1e-12, "variance of image " + r);
+    }
+  }
+
+  @Test
+  void standardizeMatchesHandComputedValues() {
+    // pixels 0, 255, 0, 255 → 0, 1, 0, 1: mean 0.5, population variance 0.25, σ = 0.5
+    Matrix raw = Matrix.of(new double[][] {{0, 255, 0, 255}, {51, 51, 51, 51}});
+    Matrix s = Preprocess.STANDARDIZE.apply(raw);
+    assertArrayEquals(new double[] {-1, 1, -1, 1, 0, 0, 0, 0}, s.data(), 1e-15);
+    assertArrayEquals(
+        new double[] {0, 1, 0, 1, 0.2, 0.2, 0.2, 0.2}, Preprocess.SCALE.apply(raw).data(), 1e-15);
+    assertArrayEquals(raw.data(), Preprocess.NONE.apply(raw).data());
+    assertEquals(255.0, raw.get(0, 1), "input unchanged");
+  }
+
+  @Test
+  void parsesNamesAndListsOptionsOnError() {
+    assertEquals(Preprocess.STANDARDIZE, Preprocess.parse("standardize"));
+    assertEquals(Preprocess.SCALE, Preprocess.parse("SCALE"));
+    assertEquals(Preprocess.NONE, Preprocess.parse("none"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Preprocess.parse("zca"));
+    assertEquals(
+        "unknown preprocessing 'zca', expected one of none, scale, standardize", e.getMessage());
+  }
+}
