@@ -8,6 +8,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "widescan")
 public interface WidescanConfig {
 
+  Db db();
+
   Flink flink();
 
   Units units();
@@ -25,6 +27,25 @@ public interface WidescanConfig {
   /** The address users open, printed at start-up. */
   @WithDefault("http://localhost:${quarkus.http.port:8080}")
   String publicUrl();
+
+  /** Read at start-up by {@code EmbeddedPostgresConfigSourceFactory}; listed here to document them. */
+  interface Db {
+    Embedded embedded();
+
+    interface Embedded {
+      /** Data directory of the embedded PostgreSQL, kept across restarts. */
+      @WithDefault("${user.home}/.widescan/postgres")
+      String dir();
+
+      /** Its port; 0 picks a free one. */
+      @WithDefault("0")
+      int port();
+
+      /** Start from an empty data directory (tests). */
+      @WithDefault("false")
+      boolean fresh();
+    }
+  }
 
   interface Flink {
     /** {@code embedded} (a MiniCluster in this JVM), {@code remote} (a Flink cluster) or {@code off}. */

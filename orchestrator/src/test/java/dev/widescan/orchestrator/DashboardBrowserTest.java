@@ -69,7 +69,7 @@ class DashboardBrowserTest {
   @Test
   void showsTheSweepInTheListAndItsAccuracyChartWithKernelLimits() {
     long id =
-        given().contentType("application/yaml").body(SPEC).post("/api/sweeps").then().statusCode(201)
+        given().contentType("application/yaml").body(SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/sweeps").then().statusCode(201)
             .extract().jsonPath().getLong("id");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
 

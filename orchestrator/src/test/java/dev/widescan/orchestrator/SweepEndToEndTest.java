@@ -36,8 +36,8 @@ class SweepEndToEndTest {
       dataset: {name: fashion-mnist, train: 300, test: 200, preprocess: standardize}
       model: {family: fc, activation: relu, depth: [1, 2], W_std: 1.4142135623730951, b_std: 0.1}
       kernel: {kinds: [nngp, ntk], diag_reg: [0.0001, 0.01, 1.0], t: [100, inf]}
-      finite: {width: [32, 128], parameterization: [ntk], lr: [10.0], weight_decay: [0.0],
-               epochs: 5, batch_size: 50, seeds: 2}
+      finite: {width: [64, 256], parameterization: [ntk], lr: [10.0], weight_decay: [0.0],
+               epochs: 20, batch_size: 50, seeds: 2}
       """;
 
   @Inject AgroalDataSource db;
@@ -63,8 +63,12 @@ class SweepEndToEndTest {
         assertEquals(2L, rows, model + " results at diag_reg " + diagReg);
       }
     }
-    assertEquals(0L, count(resultsWhere("r.test_accuracy <= 0.3 OR r.test_accuracy > 1 OR r.test_mse <= 0"), id),
-        "every model beats chance (0.1) by a wide margin");
+    // Chance is 0.1. Single finite nets carry their random f0, so they trail the kernels (DESIGN.md).
+    String weak =
+        "r.test_accuracy > 1 OR r.test_mse <= 0 OR r.model = 'finite' AND r.test_accuracy <= 0.2"
+            + " OR r.model <> 'finite' AND r.test_accuracy <= 0.5";
+    assertEquals(List.of(), strings(resultsWhere(weak).replace("count(*)", "r.model || ' d=' || r.depth || ' width=' || coalesce(r.width, 0) || ' t=' || coalesce(r.t, 0) || ' reg=' || coalesce(r.diag_reg, 0) || ' acc=' || r.test_accuracy"), id),
+        "every model beats chance by a margin");
     assertEquals(0L, count(resultsWhere("r.model = 'nngp' AND r.diag_reg = 0.0001 AND r.test_accuracy < 0.65"), id),
         "kernels on 300 Fashion-MNIST images reach well above 0.65");
     assertEquals(0L, count(resultsWhere("r.model = 'finite' AND (r.width IS NULL OR r.seed IS NULL OR r.diag_reg IS NOT NULL)"), id));
@@ -92,7 +96,7 @@ class SweepEndToEndTest {
 
   @Test
   void reusesUnitsAlreadyComputedByAnotherSweep() throws Exception {
-    String spec = SPEC.replace("e2e-small", "e2e-first").replace("depth: [1, 2]", "depth: [1]").replace("[32, 128]", "[16]");
+    String spec = SPEC.replace("e2e-small", "e2e-first").replace("depth: [1, 2]", "depth: [1]").replace("[64, 256]", "[16]");
     long first = submit(spec);
     awaitFinished(first);
     long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
@@ -109,7 +113,7 @@ class SweepEndToEndTest {
     long sweepsBefore = count("SELECT count(*) FROM sweep WHERE ? > 0", 1);
     given()
         .contentType("application/yaml")
-        .body(SPEC.replace("width: [32, 128]", "width: [32, -1]").replace("name: e2e-small\n", ""))
+        .body(utf8(SPEC.replace("width: [64, 256]", "width: [32, -1]").replace("name: e2e-small\n", "")))
         .post("/api/sweeps")
         .then()
         .statusCode(400)
@@ -139,13 +143,17 @@ class SweepEndToEndTest {
   private static long submit(String spec) {
     return given()
         .contentType("application/yaml")
-        .body(spec)
+        .body(utf8(spec))
         .post("/api/sweeps")
         .then()
         .statusCode(201)
         .extract()
         .jsonPath()
         .getLong("id");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void awaitFinished(long id) throws InterruptedException {

@@ -70,6 +70,10 @@ public class FlinkRunner {
   void stop(@Observes ShutdownEvent event) {
     try {
       if (miniCluster != null) {
+        if (jobId != null) {
+          miniCluster.cancelJob(jobId).get(30, TimeUnit.SECONDS);
+          miniCluster.requestJobResult(jobId).get(30, TimeUnit.SECONDS);
+        }
         miniCluster.closeAsync().get(30, TimeUnit.SECONDS);
       }
       if (remoteJob != null) {
