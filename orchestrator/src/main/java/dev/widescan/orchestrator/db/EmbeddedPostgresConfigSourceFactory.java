@@ -58,9 +58,13 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
       return Map.of();
     }
 
+    /**
+     * Empty on purpose: Quarkus' build enumerates property names and records their values as
+     * runtime defaults, which would start a server during the build and bake its port into the jar.
+     */
     @Override
     public Set<String> getPropertyNames() {
-      return Set.of(URL, USER, PASSWORD);
+      return Set.of();
     }
 
     @Override
