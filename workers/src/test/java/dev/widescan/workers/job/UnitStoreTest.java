@@ -1,0 +1,176 @@
+package dev.widescan.workers.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.widescan.workers.unit.ArchitectureSpec;
+import dev.widescan.workers.unit.DatasetSpec;
+import dev.widescan.workers.unit.ResultRow;
+import dev.widescan.workers.unit.UnitKind;
+import dev.widescan.workers.unit.UnitOutcome;
+import dev.widescan.workers.unit.WorkUnit;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Claims, leases and idempotent results against a real PostgreSQL with the project's schema. */
+class UnitStoreTest {
+  private static EmbeddedPostgres postgres;
+  private static JobSettings settings;
+  private UnitStore store;
+
+  @BeforeAll
+  static void startPostgres() throws IOException, SQLException {
+    postgres = EmbeddedPostgres.builder().start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement();
+        Stream<Path> files = Files.list(Path.of("../migrations"))) {
+      for (Path migration : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
+        s.execute(Files.readString(migration));
+      }
+    }
+    settings =
+        new JobSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 60, 50, 2, true, null, "target");
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    postgres.close();
+  }
+
+  @BeforeEach
+  void connect() throws SQLException {
+    sql("TRUNCATE result, sweep_unit, work_unit, sweep RESTART IDENTITY CASCADE");
+    store = UnitStore.connect(settings);
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    store.close();
+  }
+
+  @Test
+  void claimsOldestPendingUnitOnceAndSkipsWhatOthersHold() throws SQLException {
+    insertUnits(3);
+    WorkUnit first = store.claim("worker-a", 60).orElseThrow();
+    WorkUnit second = store.claim("worker-b", 60).orElseThrow();
+    assertEquals(1, first.id());
+    assertEquals(2, second.id());
+    assertEquals(1, first.attempt());
+    assertEquals(UnitKind.KERNEL, first.kind());
+    assertEquals("{\"unit\": 1}", first.paramsJson());
+    assertEquals(1, store.inFlight("worker-a"));
+    assertEquals(3, store.claim("worker-a", 60).orElseThrow().id());
+    assertEquals(Optional.empty(), store.claim("worker-c", 60));
+    assertEquals(2, store.inFlight("worker-a"));
+  }
+
+  @Test
+  void claimsAUnitAgainWhenItsLeaseExpired() throws SQLException {
+    insertUnits(1);
+    store.claim("lost-worker", 60).orElseThrow();
+    assertEquals(Optional.empty(), store.claim("worker-b", 60));
+    sql("UPDATE work_unit SET lease_expires_at = now() - interval '1 second'");
+    WorkUnit again = store.claim("worker-b", 60).orElseThrow();
+    assertEquals(1, again.id());
+    assertEquals(2, again.attempt());
+    assertEquals("worker-b", text("SELECT lease_owner FROM work_unit WHERE id = 1"));
+  }
+
+  @Test
+  void failsAUnitWhoseLeaseExpiredOnEveryAttempt() throws SQLException {
+    insertUnits(1);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      assertEquals(attempt, store.claim("worker-" + attempt, 60).orElseThrow().attempt());
+      sql("UPDATE work_unit SET lease_expires_at = now() - interval '1 second'");
+    }
+    assertEquals(Optional.empty(), store.claim("worker-4", 60));
+    assertEquals("failed", text("SELECT status FROM work_unit WHERE id = 1"));
+    assertTrue(text("SELECT error FROM work_unit WHERE id = 1").contains("lease expired on every one of its 3 attempts"));
+    assertTrue(!store.anyUnfinished());
+  }
+
+  @Test
+  void recordingTheSameOutcomeTwiceLeavesOneRowPerModel() throws SQLException {
+    insertUnits(1);
+    WorkUnit unit = store.claim("w", 60).orElseThrow();
+    UnitOutcome outcome = UnitOutcome.success(unit, List.of(row("ntk/a", 0.8), row("ntk/b", 0.7)), null, 1.5, "w");
+    store.record(outcome, "/tmp/a.arrow");
+    store.record(UnitOutcome.success(unit, List.of(row("ntk/a", 0.81), row("ntk/b", 0.7)), null, 1.5, "w"), null);
+    assertEquals("2", text("SELECT count(*) FROM result"));
+    assertEquals("0.81", text("SELECT test_accuracy FROM result WHERE row_key = 'ntk/a'"));
+    assertEquals("done", text("SELECT status FROM work_unit WHERE id = 1"));
+    assertEquals("0", text("SELECT count(*) FROM work_unit WHERE lease_owner IS NOT NULL"));
+    assertEquals("1.5", text("SELECT compute_seconds FROM work_unit WHERE id = 1"));
+  }
+
+  @Test
+  void requeuesTransientFailuresAndFailsDeterministicOnesWithTheirReason() throws SQLException {
+    insertUnits(2);
+    WorkUnit transientFailure = store.claim("w", 60).orElseThrow();
+    WorkUnit permanentFailure = store.claim("w", 60).orElseThrow();
+    store.record(UnitOutcome.failure(transientFailure, "OutOfMemoryError: Java heap space", true, 0.1, "w"), null);
+    store.record(UnitOutcome.failure(permanentFailure, "kernel not positive definite: min eigenvalue -3e-2", false, 0.1, "w"), null);
+    assertEquals("pending", text("SELECT status FROM work_unit WHERE id = 1"));
+    assertEquals("failed", text("SELECT status FROM work_unit WHERE id = 2"));
+    assertEquals("kernel not positive definite: min eigenvalue -3e-2", text("SELECT error FROM work_unit WHERE id = 2"));
+    WorkUnit retried = store.claim("w", 60).orElseThrow();
+    assertEquals(1, retried.id());
+    assertEquals(2, retried.attempt());
+    assertEquals(Optional.empty(), store.claim("w", 60));
+  }
+
+  private static ResultRow row(String key, double accuracy) {
+    return new ResultRow(
+        key,
+        "ntk",
+        new DatasetSpec("fashion-mnist", 10, 10, "standardize"),
+        new ArchitectureSpec("fc", "relu", 1, 1.5, 0.1, "ntk", null),
+        null,
+        null,
+        null,
+        null,
+        null,
+        1e-4,
+        Double.POSITIVE_INFINITY,
+        accuracy,
+        0.05,
+        null);
+  }
+
+  private static void insertUnits(int count) throws SQLException {
+    for (int i = 1; i <= count; i++) {
+      sql(
+          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('h" + i + "', 'kernel', 'k', '{\"unit\": " + i + "}')");
+    }
+  }
+
+  private static void sql(String statement) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static String text(String query) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
