@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,6 +20,7 @@ import org.jboss.logging.Logger;
  */
 public final class EmbeddedPostgresServer {
   private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
+  private static final CountDownLatch APPLICATION_STOPPED = new CountDownLatch(1);
   private static EmbeddedPostgres server;
   private static Path dataDirectory;
 
@@ -28,7 +31,7 @@ public final class EmbeddedPostgresServer {
     if (server == null) {
       server = start(dataDir, port, fresh);
       dataDirectory = dataDir;
-      Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgresServer::stopQuietly, "embedded-postgres-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgresServer::stopAfterApplication, "embedded-postgres-stop"));
     } else if (!dataDir.equals(dataDirectory)) {
       throw new IllegalStateException(
           "embedded Postgres already runs on " + dataDirectory + "; can't serve a second data directory " + dataDir);
@@ -46,6 +49,25 @@ public final class EmbeddedPostgresServer {
       server.close();
       server = null;
     }
+  }
+
+  /** Called once the application has stopped everything that writes to the database. */
+  public static void applicationStopped() {
+    APPLICATION_STOPPED.countDown();
+    stopQuietly();
+  }
+
+  /**
+   * The JVM runs shutdown hooks concurrently: Quarkus' hook stops Flink and the pool while this one
+   * runs, so wait for the application (bounded) before pulling the database from under it.
+   */
+  private static void stopAfterApplication() {
+    try {
+      APPLICATION_STOPPED.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopQuietly();
   }
 
   private static void stopQuietly() {
@@ -115,7 +137,7 @@ public final class EmbeddedPostgresServer {
       LOG.warnf("stopping an orphaned postmaster (pid %d) left on %s by an earlier run", pid, dataDir);
       process.get().destroy();
       try {
-        process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        process.get().onExit().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         process.get().destroyForcibly();
       }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.DoublePredicate;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -104,56 +105,69 @@ final class SpecFields {
 
   /** A scalar or a list of integers: one axis of the grid. */
   List<Integer> intAxis(String field, List<Integer> fallback, IntPredicate valid, String expected) {
-    List<Integer> out = new ArrayList<>();
-    for (Item item : items(field, fallback == null, expected)) {
-      Integer v = asInt(item.node, item.path, valid, expected);
-      if (v != null) {
-        out.add(v);
-      }
-    }
-    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+    return axis(field, fallback, expected, item -> asInt(item.node, item.path, valid, expected));
   }
 
   List<Double> numberAxis(String field, List<Double> fallback, DoublePredicate valid, String expected) {
-    List<Double> out = new ArrayList<>();
-    for (Item item : items(field, fallback == null, expected)) {
-      Double v = asDouble(item.node, item.path, valid, expected);
-      if (v != null) {
-        out.add(v);
-      }
-    }
-    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+    return axis(field, fallback, expected, item -> asDouble(item.node, item.path, valid, expected));
   }
 
   List<String> stringAxis(String field, List<String> fallback, Set<String> allowed) {
-    List<String> out = new ArrayList<>();
     String expected = "one of " + allowed;
-    for (Item item : items(field, fallback == null, expected)) {
-      String s = item.node.isTextual() ? item.node.asText().trim().toLowerCase(Locale.ROOT) : null;
-      if (s == null || !allowed.contains(s)) {
-        error(item.path, "expected " + expected + ", got " + describe(item.node));
-      } else {
-        out.add(s);
-      }
-    }
-    return out.isEmpty() && fallback != null && !has(field) ? fallback : distinct(out);
+    return axis(
+        field,
+        fallback,
+        expected,
+        item -> {
+          String s = item.node.isTextual() ? item.node.asText().trim().toLowerCase(Locale.ROOT) : null;
+          if (s == null || !allowed.contains(s)) {
+            error(item.path, "expected " + expected + ", got " + describe(item.node));
+            return null;
+          }
+          return s;
+        });
   }
 
   /** Training times: non-negative numbers or {@code inf}, kept as text (see TimeValues). */
   List<String> timeAxis(String field, List<String> fallback) {
-    List<String> out = new ArrayList<>();
     String expected = "a number >= 0 or inf";
-    for (Item item : items(field, false, expected)) {
-      JsonNode v = item.node;
-      if (v.isTextual() && v.asText().trim().equalsIgnoreCase("inf") || v.isNumber() && Double.isInfinite(v.asDouble())) {
-        out.add("inf");
-      } else if (v.isNumber() && v.asDouble() >= 0) {
-        out.add(Double.toString(v.asDouble()));
-      } else {
-        error(item.path, "expected " + expected + ", got " + describe(v));
+    return axis(
+        field,
+        fallback,
+        expected,
+        item -> {
+          JsonNode v = item.node;
+          if (v.isTextual() && v.asText().trim().equalsIgnoreCase("inf")
+              || v.isNumber() && Double.isInfinite(v.asDouble())) {
+            return "inf";
+          }
+          if (v.isNumber() && v.asDouble() >= 0) {
+            return Double.toString(v.asDouble());
+          }
+          error(item.path, "expected " + expected + ", got " + describe(v));
+          return null;
+        });
+  }
+
+  /**
+   * One axis: a scalar or a list, each item read by {@code read} (null when it recorded an error).
+   * Absent → the fallback, or an error when there is none. Repeated values count once.
+   */
+  private <T> List<T> axis(String field, List<T> fallback, String expected, Function<Item, T> read) {
+    if (!has(field)) {
+      if (fallback == null) {
+        error(path(field), "is required (" + expected + ", or a list of them)");
+      }
+      return fallback;
+    }
+    List<T> out = new ArrayList<>();
+    for (Item item : items(field, expected)) {
+      T value = read.apply(item);
+      if (value != null) {
+        out.add(value);
       }
     }
-    return out.isEmpty() && !has(field) ? fallback : distinct(out);
+    return out.stream().distinct().toList();
   }
 
   /** Reports fields this object has but nobody asked for: most often a typo. */
@@ -169,14 +183,8 @@ final class SpecFields {
 
   private record Item(JsonNode node, String path) {}
 
-  private List<Item> items(String field, boolean required, String expected) {
+  private List<Item> items(String field, String expected) {
     List<Item> out = new ArrayList<>();
-    if (!has(field)) {
-      if (required) {
-        error(path(field), "is required (" + expected + ", or a list of them)");
-      }
-      return out;
-    }
     JsonNode v = node.get(field);
     if (v.isArray()) {
       if (v.isEmpty()) {
@@ -205,10 +213,6 @@ final class SpecFields {
       return null;
     }
     return v.asDouble();
-  }
-
-  private static <T> List<T> distinct(List<T> values) {
-    return values.stream().distinct().toList();
   }
 
   static String describe(JsonNode v) {

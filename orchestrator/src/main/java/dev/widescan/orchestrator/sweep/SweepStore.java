@@ -109,6 +109,20 @@ public class SweepStore {
     }
   }
 
+  /**
+   * Returns every running unit to the queue without counting the interrupted attempt. Only safe
+   * when no other worker can hold a lease, i.e. on the embedded database.
+   */
+  public int releaseAllLeases() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE work_unit SET status = 'pending', attempts = greatest(attempts - 1, 0), lease_owner = NULL,"
+                    + " lease_expires_at = NULL WHERE status = 'running'")) {
+      return ps.executeUpdate();
+    }
+  }
+
   public List<SweepSummary> list() throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(SUMMARY + " GROUP BY s.id ORDER BY s.id DESC");
