@@ -34,7 +34,8 @@ public class DemoSubmitter {
     }
     Path path = Path.of(specFile.get());
     if (!Files.isRegularFile(path)) {
-      throw new IllegalArgumentException("widescan.demo-spec names " + path.toAbsolutePath() + ", which is not a file");
+      throw new IllegalArgumentException(
+          "widescan.demo-spec names " + path.toAbsolutePath() + ", which is not a file");
     }
     String body = Files.readString(path);
     boolean json = path.getFileName().toString().endsWith(".json");
@@ -42,9 +43,18 @@ public class DemoSubmitter {
     SweepSummary sweep = sweeps.submit(body, json, System.getProperty("user.name", "demo"));
     String url = config.publicUrl() + "/sweep.html?id=" + sweep.id();
     announce(
-        "submitted sweep '" + sweep.name() + "' (id " + sweep.id() + ", " + sweep.units().total() + " units)\n"
-            + "  dashboard:  " + config.publicUrl() + "\n"
-            + "  this sweep: " + url);
+        "submitted sweep '"
+            + sweep.name()
+            + "' (id "
+            + sweep.id()
+            + ", "
+            + sweep.units().total()
+            + " units)\n"
+            + "  dashboard:  "
+            + config.publicUrl()
+            + "\n"
+            + "  this sweep: "
+            + url);
     Thread watcher = new Thread(() -> watch(sweep.id(), started, url), "widescan-demo-watch");
     watcher.setDaemon(true);
     watcher.start();
@@ -59,7 +69,12 @@ public class DemoSubmitter {
           announce(
               String.format(
                   "sweep %d is %s after %.1f s (%d done, %d failed): %s",
-                  id, s.status(), (System.nanoTime() - started) / 1e9, s.units().done(), s.units().failed(), url));
+                  id,
+                  s.status(),
+                  (System.nanoTime() - started) / 1e9,
+                  s.units().done(),
+                  s.units().failed(),
+                  url));
           return;
         }
       }

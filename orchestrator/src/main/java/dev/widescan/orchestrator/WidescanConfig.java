@@ -28,7 +28,9 @@ public interface WidescanConfig {
   @WithDefault("http://localhost:${quarkus.http.port:8080}")
   String publicUrl();
 
-  /** Read at start-up by {@code EmbeddedPostgresConfigSourceFactory}; listed here to document them. */
+  /**
+   * Read at start-up by {@code EmbeddedPostgresConfigSourceFactory}; listed here to document them.
+   */
   interface Db {
     Embedded embedded();
 
@@ -48,7 +50,10 @@ public interface WidescanConfig {
   }
 
   interface Flink {
-    /** {@code embedded} (a MiniCluster in this JVM), {@code remote} (a Flink cluster) or {@code off}. */
+    /**
+     * {@code embedded} (a MiniCluster in this JVM), {@code remote} (a Flink cluster) or {@code
+     * off}.
+     */
     @WithDefault("embedded")
     String mode();
 

@@ -52,10 +52,18 @@ class DashboardBrowserTest {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         "--window-size=1280,900");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
   }
 
@@ -69,23 +77,45 @@ class DashboardBrowserTest {
   @Test
   void showsTheSweepInTheListAndItsAccuracyChartWithKernelLimits() {
     long id =
-        given().contentType("application/yaml").body(SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/sweeps").then().statusCode(201)
-            .extract().jsonPath().getLong("id");
+        given()
+            .contentType("application/yaml")
+            .body(SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .post("/api/sweeps")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
 
     browser.get(root + "index.html");
     wait.until(
-        b -> b.findElements(By.cssSelector("[data-testid=sweep-row][data-sweep-id='" + id + "']")).size() == 1);
-    WebElement row = browser.findElement(By.cssSelector("[data-testid=sweep-row][data-sweep-id='" + id + "']"));
+        b ->
+            b.findElements(By.cssSelector("[data-testid=sweep-row][data-sweep-id='" + id + "']"))
+                    .size()
+                == 1);
+    WebElement row =
+        browser.findElement(By.cssSelector("[data-testid=sweep-row][data-sweep-id='" + id + "']"));
     assertTrue(row.getText().contains("browser-sweep"), row.getText());
 
     browser.get(root + "sweep.html?id=" + id);
-    wait.until(b -> "done".equals(b.findElement(By.cssSelector("[data-testid=sweep-status]")).getAttribute("data-status")));
+    wait.until(
+        b ->
+            "done"
+                .equals(
+                    b.findElement(By.cssSelector("[data-testid=sweep-status]"))
+                        .getAttribute("data-status")));
     WebElement chart = browser.findElement(By.id("accuracy-vs-width"));
-    wait.until(b -> !"0".equals(chart.getAttribute("data-series-count")) && chart.getAttribute("data-series-count") != null);
-    // One depth: finite mean line, its min-max error bars (2 seeds), the NNGP line and the NTK line.
+    wait.until(
+        b ->
+            !"0".equals(chart.getAttribute("data-series-count"))
+                && chart.getAttribute("data-series-count") != null);
+    // One depth: finite mean line, its min-max error bars (2 seeds), the NNGP line and the NTK
+    // line.
     assertEquals("4", chart.getAttribute("data-series-count"));
     List<WebElement> canvases = chart.findElements(By.tagName("canvas"));
-    assertTrue(!canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300, "the chart is drawn on a canvas");
+    assertTrue(
+        !canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300,
+        "the chart is drawn on a canvas");
   }
 }

@@ -47,10 +47,20 @@ class SweepEndToEndTest {
     long id = submit(SPEC);
     awaitFinished(id);
 
-    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"))
-        .body("units.done", equalTo(10)).body("units.total", equalTo(10)).body("units.failed", equalTo(0));
+    given()
+        .get("/api/sweeps/" + id)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("done"))
+        .body("units.done", equalTo(10))
+        .body("units.total", equalTo(10))
+        .body("units.failed", equalTo(0));
 
-    assertEquals(List.of("done"), strings("SELECT DISTINCT u.status FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id WHERE su.sweep_id = ?", id));
+    assertEquals(
+        List.of("done"),
+        strings(
+            "SELECT DISTINCT u.status FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id WHERE su.sweep_id = ?",
+            id));
     assertEquals(10L, count("SELECT count(*) FROM sweep_unit WHERE sweep_id = ?", id));
 
     // Per depth: NNGP at 3 diag_reg, NTK at 3 diag_reg x 2 times, 2 widths x 2 seeds finite.
@@ -59,35 +69,77 @@ class SweepEndToEndTest {
     assertEquals(2 * 4L, count(resultsWhere("r.model = 'finite'"), id));
     for (double diagReg : new double[] {1e-4, 1e-2, 1.0}) {
       for (String model : List.of("nngp", "ntk")) {
-        long rows = count(resultsWhere("r.model = '" + model + "' AND r.diag_reg = " + diagReg + " AND r.t = 'Infinity'"), id);
+        long rows =
+            count(
+                resultsWhere(
+                    "r.model = '"
+                        + model
+                        + "' AND r.diag_reg = "
+                        + diagReg
+                        + " AND r.t = 'Infinity'"),
+                id);
         assertEquals(2L, rows, model + " results at diag_reg " + diagReg);
       }
     }
-    // Chance is 0.1. Single finite nets carry their random f0, so they trail the kernels (DESIGN.md).
+    // Chance is 0.1. Single finite nets carry their random f0, so they trail the kernels
+    // (DESIGN.md).
     String weak =
         "r.test_accuracy > 1 OR r.test_mse <= 0 OR r.model = 'finite' AND r.test_accuracy <= 0.2"
             + " OR r.model <> 'finite' AND r.test_accuracy <= 0.5";
-    assertEquals(List.of(), strings(resultsWhere(weak).replace("count(*)", "r.model || ' d=' || r.depth || ' width=' || coalesce(r.width, 0) || ' t=' || coalesce(r.t, 0) || ' reg=' || coalesce(r.diag_reg, 0) || ' acc=' || r.test_accuracy"), id),
+    assertEquals(
+        List.of(),
+        strings(
+            resultsWhere(weak)
+                .replace(
+                    "count(*)",
+                    "r.model || ' d=' || r.depth || ' width=' || coalesce(r.width, 0) || ' t=' || coalesce(r.t, 0) || ' reg=' || coalesce(r.diag_reg, 0) || ' acc=' || r.test_accuracy"),
+            id),
         "every model beats chance by a margin");
-    assertEquals(0L, count(resultsWhere("r.model = 'nngp' AND r.diag_reg = 0.0001 AND r.test_accuracy < 0.65"), id),
+    assertEquals(
+        0L,
+        count(
+            resultsWhere("r.model = 'nngp' AND r.diag_reg = 0.0001 AND r.test_accuracy < 0.65"),
+            id),
         "kernels on 300 Fashion-MNIST images reach well above 0.65");
-    assertEquals(0L, count(resultsWhere("r.model = 'finite' AND (r.width IS NULL OR r.seed IS NULL OR r.diag_reg IS NOT NULL)"), id));
-    assertEquals(0L, count(resultsWhere("r.model <> 'finite' AND (r.width IS NOT NULL OR r.diag_reg IS NULL)"), id));
+    assertEquals(
+        0L,
+        count(
+            resultsWhere(
+                "r.model = 'finite' AND (r.width IS NULL OR r.seed IS NULL OR r.diag_reg IS NOT NULL)"),
+            id));
+    assertEquals(
+        0L,
+        count(
+            resultsWhere("r.model <> 'finite' AND (r.width IS NOT NULL OR r.diag_reg IS NULL)"),
+            id));
 
     // The API shows exactly the database's rows; infinite t is written "inf".
-    JsonPath results = given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().jsonPath();
+    JsonPath results =
+        given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().jsonPath();
     assertEquals(26, results.getList("$").size());
     assertTrue(results.getList("t").contains("inf"));
-    List<Map<String, Object>> finite = results.param("m", "finite").getList("findAll { it.model == m }");
+    List<Map<String, Object>> finite =
+        results.param("m", "finite").getList("findAll { it.model == m }");
     assertEquals(8, finite.size());
-    String csv = given().get("/api/sweeps/" + id + "/results?format=csv").then().statusCode(200).extract().asString();
+    String csv =
+        given()
+            .get("/api/sweeps/" + id + "/results?format=csv")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     String[] lines = csv.split("\r\n");
     assertEquals(27, lines.length);
-    assertTrue(lines[0].startsWith("unit_id,model,dataset,train_size,test_size,activation,depth"), lines[0]);
+    assertTrue(
+        lines[0].startsWith("unit_id,model,dataset,train_size,test_size,activation,depth"),
+        lines[0]);
 
     // Predictions are stored as Arrow IPC files: one 200x10 block per predictor.
-    String artifact = strings(resultsWhere("r.model = 'ntk'").replace("count(*)", "r.artifact") + " LIMIT 1", id).get(0);
-    Map<String, Matrix> predictions = PredictionsCodec.decode(Files.readAllBytes(Path.of(artifact)));
+    String artifact =
+        strings(resultsWhere("r.model = 'ntk'").replace("count(*)", "r.artifact") + " LIMIT 1", id)
+            .get(0);
+    Map<String, Matrix> predictions =
+        PredictionsCodec.decode(Files.readAllBytes(Path.of(artifact)));
     assertEquals(9, predictions.size(), "3 NNGP + 6 NTK predictors in one kernel unit");
     Matrix first = predictions.values().iterator().next();
     assertEquals(200, first.rows());
@@ -96,16 +148,23 @@ class SweepEndToEndTest {
 
   @Test
   void reusesUnitsAlreadyComputedByAnotherSweep() throws Exception {
-    String spec = SPEC.replace("e2e-small", "e2e-first").replace("depth: [1, 2]", "depth: [1]").replace("[64, 256]", "[16]");
+    String spec =
+        SPEC.replace("e2e-small", "e2e-first")
+            .replace("depth: [1, 2]", "depth: [1]")
+            .replace("[64, 256]", "[16]");
     long first = submit(spec);
     awaitFinished(first);
     long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
     long second = submit(spec.replace("e2e-first", "e2e-again"));
-    assertEquals(unitsBefore, count("SELECT count(*) FROM work_unit WHERE ? > 0", 1), "no new unit for a repeated spec");
+    assertEquals(
+        unitsBefore,
+        count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
+        "no new unit for a repeated spec");
     given().get("/api/sweeps/" + second).then().statusCode(200).body("status", equalTo("done"));
     assertEquals(
         strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", first),
-        strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", second));
+        strings(
+            "SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", second));
   }
 
   @Test
@@ -113,16 +172,22 @@ class SweepEndToEndTest {
     long sweepsBefore = count("SELECT count(*) FROM sweep WHERE ? > 0", 1);
     given()
         .contentType("application/yaml")
-        .body(utf8(SPEC.replace("width: [64, 256]", "width: [32, -1]").replace("name: e2e-small\n", "")))
+        .body(
+            utf8(
+                SPEC.replace("width: [64, 256]", "width: [32, -1]")
+                    .replace("name: e2e-small\n", "")))
         .post("/api/sweeps")
         .then()
         .statusCode(400)
         .body("errors.field", hasItem("name"))
         .body("errors.field", hasItem("finite.width[1]"))
-        .body("errors.find { it.field == 'finite.width[1]' }.message", containsString("expected an integer in 1..65536, got -1"));
+        .body(
+            "errors.find { it.field == 'finite.width[1]' }.message",
+            containsString("expected an integer in 1..65536, got -1"));
     given()
         .contentType("application/json")
-        .body("{\"name\": \"j\", \"dataset\": {\"name\": \"fashion-mnist\", \"train\": \"many\", \"test\": 10}, \"model\": {}}")
+        .body(
+            "{\"name\": \"j\", \"dataset\": {\"name\": \"fashion-mnist\", \"train\": \"many\", \"test\": 10}, \"model\": {}}")
         .post("/api/sweeps")
         .then()
         .statusCode(400)
@@ -160,7 +225,14 @@ class SweepEndToEndTest {
     long deadline = System.nanoTime() + 300_000_000_000L;
     String status = "";
     while (System.nanoTime() < deadline) {
-      status = given().get("/api/sweeps/" + id).then().statusCode(200).extract().jsonPath().getString("status");
+      status =
+          given()
+              .get("/api/sweeps/" + id)
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getString("status");
       if (!status.equals("pending") && !status.equals("running")) {
         return;
       }
@@ -170,7 +242,9 @@ class SweepEndToEndTest {
   }
 
   private static String resultsWhere(String condition) {
-    return "SELECT count(*) FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ? AND (" + condition + ")";
+    return "SELECT count(*) FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ? AND ("
+        + condition
+        + ")";
   }
 
   private long count(String sql, long parameter) throws SQLException {

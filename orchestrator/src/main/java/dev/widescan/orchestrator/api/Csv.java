@@ -3,7 +3,10 @@ package dev.widescan.orchestrator.api;
 import java.util.List;
 import java.util.Map;
 
-/** RFC 4180 CSV: a header row, then one line per row; empty where a value is null, {@code inf} for ∞. */
+/**
+ * RFC 4180 CSV: a header row, then one line per row; empty where a value is null, {@code inf} for
+ * ∞.
+ */
 final class Csv {
   private Csv() {}
 
@@ -30,7 +33,10 @@ final class Csv {
       return d > 0 ? "inf" : "-inf";
     }
     String s = value.toString();
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+    if (s.indexOf(',') >= 0
+        || s.indexOf('"') >= 0
+        || s.indexOf('\n') >= 0
+        || s.indexOf('\r') >= 0) {
       return '"' + s.replace("\"", "\"\"") + '"';
     }
     return s;

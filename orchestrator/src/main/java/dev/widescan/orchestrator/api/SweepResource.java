@@ -30,9 +30,18 @@ public class SweepResource {
     this.sweeps = sweeps;
   }
 
-  /** Submits a sweep spec in YAML or JSON; answers 201 with the sweep, or 400 naming each wrong field. */
+  /**
+   * Submits a sweep spec in YAML or JSON; answers 201 with the sweep, or 400 naming each wrong
+   * field.
+   */
   @POST
-  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  @Consumes({
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    MediaType.APPLICATION_JSON,
+    MediaType.TEXT_PLAIN
+  })
   public Response submit(
       String body,
       @HeaderParam("Content-Type") String contentType,
@@ -55,11 +64,14 @@ public class SweepResource {
     return sweeps.find(id).orElseThrow(() -> new NotFoundException("no sweep with id " + id));
   }
 
-  /** One row per evaluated model; {@code ?format=csv} for CSV. Infinite t is written {@code inf}. */
+  /**
+   * One row per evaluated model; {@code ?format=csv} for CSV. Infinite t is written {@code inf}.
+   */
   @GET
   @Path("{id}/results")
   @Produces({MediaType.APPLICATION_JSON, "text/csv"})
-  public Response results(@PathParam("id") long id, @QueryParam("format") String format) throws SQLException {
+  public Response results(@PathParam("id") long id, @QueryParam("format") String format)
+      throws SQLException {
     List<Map<String, Object>> rows =
         sweeps.results(id).orElseThrow(() -> new NotFoundException("no sweep with id " + id));
     if ("csv".equalsIgnoreCase(format)) {
@@ -68,14 +80,18 @@ public class SweepResource {
           .build();
     }
     if (format != null && !format.isBlank() && !"json".equalsIgnoreCase(format)) {
-      throw new jakarta.ws.rs.BadRequestException("format '" + format + "' is not supported; expected json or csv");
+      throw new jakarta.ws.rs.BadRequestException(
+          "format '" + format + "' is not supported; expected json or csv");
     }
-    return Response.ok(rows.stream().map(SweepResource::jsonSafe).toList(), MediaType.APPLICATION_JSON).build();
+    return Response.ok(
+            rows.stream().map(SweepResource::jsonSafe).toList(), MediaType.APPLICATION_JSON)
+        .build();
   }
 
   private static Map<String, Object> jsonSafe(Map<String, Object> row) {
     Map<String, Object> out = new LinkedHashMap<>(row);
-    out.replaceAll((k, v) -> v instanceof Double d && Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : v);
+    out.replaceAll(
+        (k, v) -> v instanceof Double d && Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : v);
     return out;
   }
 }

@@ -16,8 +16,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * any configured {@code quarkus.datasource.jdbc.url} win, in which case nothing is started.
  *
  * <p>Keys read: {@code widescan.db.embedded.dir} (default {@code ~/.widescan/postgres}) and {@code
- * widescan.db.embedded.port} (default 0: any free port) and {@code widescan.db.embedded.fresh} (start
- * from an empty directory, for tests).
+ * widescan.db.embedded.port} (default 0: any free port) and {@code widescan.db.embedded.fresh}
+ * (start from an empty directory, for tests).
  */
 public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory {
   static final String URL = "quarkus.datasource.jdbc.url";
@@ -36,7 +36,8 @@ public final class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFa
         dir == null || dir.getValue() == null || dir.getValue().isBlank()
             ? Path.of(System.getProperty("user.home"), ".widescan", "postgres")
             : Path.of(dir.getValue().replaceFirst("^~", System.getProperty("user.home")));
-    int portNumber = port == null || port.getValue() == null ? 0 : Integer.parseInt(port.getValue());
+    int portNumber =
+        port == null || port.getValue() == null ? 0 : Integer.parseInt(port.getValue());
     ConfigValue fresh = context.getValue("widescan.db.embedded.fresh");
     boolean wipe = fresh != null && "true".equalsIgnoreCase(fresh.getValue());
     return List.of(new LazySource(dataDir.toAbsolutePath(), portNumber, wipe));

@@ -10,9 +10,9 @@ import java.sql.SQLException;
 import org.jboss.logging.Logger;
 
 /**
- * Start and stop duties that exist only for the embedded database: it serves this JVM alone, so
- * at start-up every lease still held belongs to a previous run that died, and at shutdown the
- * server stops after Flink (whose shutdown observer runs first).
+ * Start and stop duties that exist only for the embedded database: it serves this JVM alone, so at
+ * start-up every lease still held belongs to a previous run that died, and at shutdown the server
+ * stops after Flink (whose shutdown observer runs first).
  */
 @ApplicationScoped
 public class EmbeddedPostgresLifecycle {

@@ -31,10 +31,15 @@ public final class EmbeddedPostgresServer {
     if (server == null) {
       server = start(dataDir, port, fresh);
       dataDirectory = dataDir;
-      Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgresServer::stopAfterApplication, "embedded-postgres-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(EmbeddedPostgresServer::stopAfterApplication, "embedded-postgres-stop"));
     } else if (!dataDir.equals(dataDirectory)) {
       throw new IllegalStateException(
-          "embedded Postgres already runs on " + dataDirectory + "; can't serve a second data directory " + dataDir);
+          "embedded Postgres already runs on "
+              + dataDirectory
+              + "; can't serve a second data directory "
+              + dataDir);
     }
     return server.getJdbcUrl("postgres", "postgres");
   }
@@ -99,7 +104,8 @@ public final class EmbeddedPostgresServer {
       }
       return builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("embedded PostgreSQL failed to start in " + dataDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "embedded PostgreSQL failed to start in " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -114,8 +120,8 @@ public final class EmbeddedPostgresServer {
   }
 
   /**
-   * After a {@code kill -9} of the JVM the postmaster lives on and holds {@code postmaster.pid}; a new
-   * server on the same directory would refuse to start. Stop that orphan first.
+   * After a {@code kill -9} of the JVM the postmaster lives on and holds {@code postmaster.pid}; a
+   * new server on the same directory would refuse to start. Stop that orphan first.
    */
   static void stopOrphanedPostmaster(Path dataDir) throws IOException {
     Path pidFile = dataDir.resolve("postmaster.pid");
@@ -134,7 +140,8 @@ public final class EmbeddedPostgresServer {
     boolean isPostgres =
         process.flatMap(p -> p.info().command()).map(c -> c.contains("postgres")).orElse(false);
     if (process.isPresent() && process.get().isAlive() && isPostgres) {
-      LOG.warnf("stopping an orphaned postmaster (pid %d) left on %s by an earlier run", pid, dataDir);
+      LOG.warnf(
+          "stopping an orphaned postmaster (pid %d) left on %s by an earlier run", pid, dataDir);
       process.get().destroy();
       try {
         process.get().onExit().get(30, TimeUnit.SECONDS);

@@ -24,7 +24,9 @@ public class FlinkHealthCheck implements HealthCheck {
     }
     JobStatus status = runner.jobStatus().orElse(null);
     builder.withData("job", status == null ? "none" : status.name());
-    return status == JobStatus.RUNNING || status == JobStatus.CREATED || status == JobStatus.INITIALIZING
+    return status == JobStatus.RUNNING
+            || status == JobStatus.CREATED
+            || status == JobStatus.INITIALIZING
         ? builder.up().build()
         : builder.down().build();
   }

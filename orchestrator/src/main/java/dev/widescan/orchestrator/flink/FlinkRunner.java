@@ -60,10 +60,13 @@ public class FlinkRunner {
     switch (config.flink().mode()) {
       case "embedded" -> startEmbedded();
       case "remote" -> startRemote();
-      case "off" -> LOG.info("Flink is off: sweeps are stored but no unit is computed by this orchestrator");
+      case "off" ->
+          LOG.info("Flink is off: sweeps are stored but no unit is computed by this orchestrator");
       default ->
           throw new IllegalArgumentException(
-              "widescan.flink.mode is '" + config.flink().mode() + "'; expected embedded, remote or off");
+              "widescan.flink.mode is '"
+                  + config.flink().mode()
+                  + "'; expected embedded, remote or off");
     }
   }
 
@@ -116,10 +119,13 @@ public class FlinkRunner {
     env.setParallelism(parallelism);
     env.setBufferTimeout(10);
     UnitPipeline.build(env, settings());
-    JobGraph jobGraph = env.getStreamGraph().getJobGraph(Thread.currentThread().getContextClassLoader());
+    JobGraph jobGraph =
+        env.getStreamGraph().getJobGraph(Thread.currentThread().getContextClassLoader());
     jobGraph.setClasspaths(List.of(emptyClasspathEntry()));
     jobId = miniCluster.submitJob(jobGraph).get(60, TimeUnit.SECONDS).getJobID();
-    LOG.infof("embedded Flink runs job %s (%s) at parallelism %d", UnitPipeline.JOB_NAME, jobId, parallelism);
+    LOG.infof(
+        "embedded Flink runs job %s (%s) at parallelism %d",
+        UnitPipeline.JOB_NAME, jobId, parallelism);
   }
 
   private void startRemote() throws Exception {
@@ -127,16 +133,21 @@ public class FlinkRunner {
     Path jar = Path.of(f.jobJar());
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
-          "widescan.flink.job-jar points at " + jar.toAbsolutePath() + ", which does not exist; build it with mvn package");
+          "widescan.flink.job-jar points at "
+              + jar.toAbsolutePath()
+              + ", which does not exist; build it with mvn package");
     }
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createRemoteEnvironment(f.jobmanagerHost(), f.jobmanagerPort(), jar.toString());
+        StreamExecutionEnvironment.createRemoteEnvironment(
+            f.jobmanagerHost(), f.jobmanagerPort(), jar.toString());
     env.setParallelism(f.parallelism());
     env.setBufferTimeout(10);
     UnitPipeline.build(env, settings());
     remoteJob = env.executeAsync(UnitPipeline.JOB_NAME);
     jobId = remoteJob.getJobID();
-    LOG.infof("submitted job %s (%s) to Flink at %s:%d", UnitPipeline.JOB_NAME, jobId, f.jobmanagerHost(), f.jobmanagerPort());
+    LOG.infof(
+        "submitted job %s (%s) to Flink at %s:%d",
+        UnitPipeline.JOB_NAME, jobId, f.jobmanagerHost(), f.jobmanagerPort());
   }
 
   /**

@@ -64,7 +64,9 @@ final class SpecFields {
   String string(String field, String fallback, Set<String> allowed) {
     if (!has(field)) {
       if (fallback == null) {
-        error(path(field), "is required" + (allowed.isEmpty() ? " (a string)" : ", one of " + allowed));
+        error(
+            path(field),
+            "is required" + (allowed.isEmpty() ? " (a string)" : ", one of " + allowed));
       }
       return fallback;
     }
@@ -92,7 +94,8 @@ final class SpecFields {
     return value == null ? fallback : value;
   }
 
-  double number(String field, double fallback, boolean required, DoublePredicate valid, String expected) {
+  double number(
+      String field, double fallback, boolean required, DoublePredicate valid, String expected) {
     if (!has(field)) {
       if (required) {
         error(path(field), "is required (" + expected + ")");
@@ -108,7 +111,8 @@ final class SpecFields {
     return axis(field, fallback, expected, item -> asInt(item.node, item.path, valid, expected));
   }
 
-  List<Double> numberAxis(String field, List<Double> fallback, DoublePredicate valid, String expected) {
+  List<Double> numberAxis(
+      String field, List<Double> fallback, DoublePredicate valid, String expected) {
     return axis(field, fallback, expected, item -> asDouble(item.node, item.path, valid, expected));
   }
 
@@ -119,7 +123,8 @@ final class SpecFields {
         fallback,
         expected,
         item -> {
-          String s = item.node.isTextual() ? item.node.asText().trim().toLowerCase(Locale.ROOT) : null;
+          String s =
+              item.node.isTextual() ? item.node.asText().trim().toLowerCase(Locale.ROOT) : null;
           if (s == null || !allowed.contains(s)) {
             error(item.path, "expected " + expected + ", got " + describe(item.node));
             return null;
@@ -153,7 +158,8 @@ final class SpecFields {
    * One axis: a scalar or a list, each item read by {@code read} (null when it recorded an error).
    * Absent → the fallback, or an error when there is none. Repeated values count once.
    */
-  private <T> List<T> axis(String field, List<T> fallback, String expected, Function<Item, T> read) {
+  private <T> List<T> axis(
+      String field, List<T> fallback, String expected, Function<Item, T> read) {
     if (!has(field)) {
       if (fallback == null) {
         error(path(field), "is required (" + expected + ", or a list of them)");

@@ -44,11 +44,13 @@ public final class SpecParser {
   public static SweepSpec validate(JsonNode root) {
     List<FieldError> errors = new ArrayList<>();
     if (root == null || !root.isObject()) {
-      throw SpecValidationException.of("(body)", "expected an object with name, dataset, model, kernel and/or finite");
+      throw SpecValidationException.of(
+          "(body)", "expected an object with name, dataset, model, kernel and/or finite");
     }
     SpecFields top = new SpecFields(root, "", errors);
     String name = top.string("name", null, Set.of());
-    double targetShift = top.number("target_shift", 0.1, false, v -> v >= 0 && v < 1, "a number in [0, 1)");
+    double targetShift =
+        top.number("target_shift", 0.1, false, v -> v >= 0 && v < 1, "a number in [0, 1)");
 
     SweepSpec.Dataset dataset = null;
     SpecFields d = top.object("dataset", true);
@@ -106,7 +108,8 @@ public final class SpecParser {
     top.rejectUnknown();
 
     if (kernel.isEmpty() && finite.isEmpty() && errors.isEmpty()) {
-      errors.add(new FieldError("kernel", "a sweep needs a kernel section, a finite section, or both"));
+      errors.add(
+          new FieldError("kernel", "a sweep needs a kernel section, a finite section, or both"));
     }
     if (!errors.isEmpty()) {
       throw new SpecValidationException(errors);
@@ -115,7 +118,12 @@ public final class SpecParser {
     long units = SweepExpander.unitCount(spec);
     if (units > MAX_UNITS) {
       throw SpecValidationException.of(
-          "(grid)", "expands into " + units + " units, more than the " + MAX_UNITS + " one sweep may hold; split it");
+          "(grid)",
+          "expands into "
+              + units
+              + " units, more than the "
+              + MAX_UNITS
+              + " one sweep may hold; split it");
     }
     return spec;
   }
@@ -128,7 +136,8 @@ public final class SpecParser {
     if (f.isList("seeds")) {
       return f.intAxis("seeds", List.of(0), v -> v >= 0, "an integer >= 0");
     }
-    Integer count = f.integer("seeds", 1, v -> v >= 1 && v <= 10_000, "a count in 1..10000 or a list of seeds");
+    Integer count =
+        f.integer("seeds", 1, v -> v >= 1 && v <= 10_000, "a count in 1..10000 or a list of seeds");
     return java.util.stream.IntStream.range(0, count).boxed().toList();
   }
 }

@@ -8,7 +8,8 @@ public final class SpecValidationException extends RuntimeException {
   private final List<FieldError> errors;
 
   public SpecValidationException(List<FieldError> errors) {
-    super(errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
+    super(
+        errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
     this.errors = List.copyOf(errors);
   }
 

@@ -19,30 +19,46 @@ public final class SweepExpander {
   private SweepExpander() {}
 
   /** A unit to be stored: what it computes and its canonical parameters. */
-  public record PlannedUnit(UnitKind kind, String contentHash, String kernelKey, String paramsJson) {}
+  public record PlannedUnit(
+      UnitKind kind, String contentHash, String kernelKey, String paramsJson) {}
 
   public static List<PlannedUnit> expand(SweepSpec spec) {
     List<PlannedUnit> units = new ArrayList<>();
     SweepSpec.Model m = spec.model();
     for (int train : spec.dataset().train()) {
       DatasetSpec data =
-          new DatasetSpec(spec.dataset().name(), train, spec.dataset().test(), spec.dataset().preprocess());
+          new DatasetSpec(
+              spec.dataset().name(), train, spec.dataset().test(), spec.dataset().preprocess());
       for (String activation : m.activation()) {
         for (int depth : m.depth()) {
           for (double wStd : m.wStd()) {
             for (double bStd : m.bStd()) {
-              ArchitectureSpec kernelArch = new ArchitectureSpec(m.family(), activation, depth, wStd, bStd, "ntk", null);
+              ArchitectureSpec kernelArch =
+                  new ArchitectureSpec(m.family(), activation, depth, wStd, bStd, "ntk", null);
               String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
               spec.kernel()
                   .ifPresent(
                       k -> {
                         KernelUnitParams params =
-                            new KernelUnitParams(data, kernelArch, k.kinds(), k.diagReg(), k.t(), spec.targetShift());
+                            new KernelUnitParams(
+                                data,
+                                kernelArch,
+                                k.kinds(),
+                                k.diagReg(),
+                                k.t(),
+                                spec.targetShift());
                         units.add(
                             new PlannedUnit(
-                                UnitKind.KERNEL, UnitJson.contentHash(UnitKind.KERNEL, params), kernelKey, UnitJson.write(params)));
+                                UnitKind.KERNEL,
+                                UnitJson.contentHash(UnitKind.KERNEL, params),
+                                kernelKey,
+                                UnitJson.write(params)));
                       });
-              spec.finite().ifPresent(f -> addFinite(units, spec, f, data, m.family(), activation, depth, wStd, bStd));
+              spec.finite()
+                  .ifPresent(
+                      f ->
+                          addFinite(
+                              units, spec, f, data, m.family(), activation, depth, wStd, bStd));
             }
           }
         }
@@ -63,12 +79,22 @@ public final class SweepExpander {
       double bStd) {
     for (int width : f.width()) {
       for (String parameterization : f.parameterization()) {
-        ArchitectureSpec arch = new ArchitectureSpec(family, activation, depth, wStd, bStd, parameterization, width);
+        ArchitectureSpec arch =
+            new ArchitectureSpec(family, activation, depth, wStd, bStd, parameterization, width);
         for (double lr : f.lr()) {
           for (double wd : f.weightDecay()) {
             for (int seed : f.seeds()) {
               FiniteUnitParams params =
-                  new FiniteUnitParams(data, arch, lr, f.momentum(), wd, f.epochs(), f.batchSize(), seed, spec.targetShift());
+                  new FiniteUnitParams(
+                      data,
+                      arch,
+                      lr,
+                      f.momentum(),
+                      wd,
+                      f.epochs(),
+                      f.batchSize(),
+                      seed,
+                      spec.targetShift());
               String hash = UnitJson.contentHash(UnitKind.FINITE, params);
               units.add(new PlannedUnit(UnitKind.FINITE, hash, hash, UnitJson.write(params)));
             }
@@ -82,11 +108,21 @@ public final class SweepExpander {
   public static long unitCount(SweepSpec spec) {
     SweepSpec.Model m = spec.model();
     long architectures =
-        (long) spec.dataset().train().size() * m.activation().size() * m.depth().size() * m.wStd().size() * m.bStd().size();
+        (long) spec.dataset().train().size()
+            * m.activation().size()
+            * m.depth().size()
+            * m.wStd().size()
+            * m.bStd().size();
     long kernel = spec.kernel().isPresent() ? 1 : 0;
     long finite =
         spec.finite()
-            .map(f -> (long) f.width().size() * f.parameterization().size() * f.lr().size() * f.weightDecay().size() * f.seeds().size())
+            .map(
+                f ->
+                    (long) f.width().size()
+                        * f.parameterization().size()
+                        * f.lr().size()
+                        * f.weightDecay().size()
+                        * f.seeds().size())
             .orElse(0L);
     return architectures * (kernel + finite);
   }

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Submitting sweeps: validate, expand, store. Nothing is written for a spec that fails validation. */
+/**
+ * Submitting sweeps: validate, expand, store. Nothing is written for a spec that fails validation.
+ */
 @ApplicationScoped
 public class SweepService {
   private final SweepStore store;
@@ -16,7 +18,8 @@ public class SweepService {
 
   public SweepService(
       SweepStore store,
-      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String codeVersion) {
+      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+          String codeVersion) {
     this.store = store;
     this.codeVersion = codeVersion;
   }

@@ -20,7 +20,11 @@ public record SweepSpec(
   public record Dataset(String name, List<Integer> train, int test, String preprocess) {}
 
   public record Model(
-      String family, List<String> activation, List<Integer> depth, List<Double> wStd, List<Double> bStd) {}
+      String family,
+      List<String> activation,
+      List<Integer> depth,
+      List<Double> wStd,
+      List<Double> bStd) {}
 
   public record Kernel(List<String> kinds, List<Double> diagReg, List<String> t) {}
 

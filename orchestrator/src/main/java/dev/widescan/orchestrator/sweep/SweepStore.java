@@ -36,9 +36,28 @@ public class SweepStore {
   /** Result columns in the order of the API and the CSV export. */
   public static final List<String> RESULT_COLUMNS =
       List.of(
-          "unit_id", "model", "dataset", "train_size", "test_size", "activation", "depth", "w_std", "b_std",
-          "parameterization", "width", "lr", "weight_decay", "epochs", "batch_size", "seed", "diag_reg", "t",
-          "test_accuracy", "test_mse", "train_loss", "artifact");
+          "unit_id",
+          "model",
+          "dataset",
+          "train_size",
+          "test_size",
+          "activation",
+          "depth",
+          "w_std",
+          "b_std",
+          "parameterization",
+          "width",
+          "lr",
+          "weight_decay",
+          "epochs",
+          "batch_size",
+          "seed",
+          "diag_reg",
+          "t",
+          "test_accuracy",
+          "test_mse",
+          "train_loss",
+          "artifact");
 
   private final AgroalDataSource dataSource;
   private final ObjectMapper json;
@@ -52,7 +71,12 @@ public class SweepStore {
    * Stores a sweep and links it to its units in one transaction. A unit whose content hash is
    * already known is reused as it is; one that had failed or been cancelled is queued again.
    */
-  public long create(String name, JsonNode spec, String submittedBy, String codeVersion, List<SweepExpander.PlannedUnit> units)
+  public long create(
+      String name,
+      JsonNode spec,
+      String submittedBy,
+      String codeVersion,
+      List<SweepExpander.PlannedUnit> units)
       throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -80,7 +104,8 @@ public class SweepStore {
                     RETURNING id
                     """);
             PreparedStatement link =
-                c.prepareStatement("INSERT INTO sweep_unit (sweep_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                c.prepareStatement(
+                    "INSERT INTO sweep_unit (sweep_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
           for (SweepExpander.PlannedUnit u : units) {
             upsert.setString(1, u.contentHash());
             upsert.setString(2, u.kind().id());
@@ -99,7 +124,9 @@ public class SweepStore {
         }
         c.commit();
         return sweepId;
-      } catch (SQLException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (SQLException
+          | RuntimeException
+          | com.fasterxml.jackson.core.JsonProcessingException e) {
         c.rollback();
         if (e instanceof SQLException sql) {
           throw sql;
@@ -168,7 +195,9 @@ public class SweepStore {
         ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            failures.add(new SweepSummary.Failure(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+            failures.add(
+                new SweepSummary.Failure(
+                    rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
           }
         }
       }

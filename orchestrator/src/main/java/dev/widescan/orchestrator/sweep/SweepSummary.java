@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A sweep as the API shows it: identity, derived status, unit counts, and on request its spec and failures. */
+/**
+ * A sweep as the API shows it: identity, derived status, unit counts, and on request its spec and
+ * failures.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SweepSummary(
     long id,
@@ -19,7 +22,8 @@ public record SweepSummary(
     JsonNode spec,
     List<Failure> failures) {
 
-  public record UnitCounts(long pending, long running, long done, long failed, long cancelled, long total) {
+  public record UnitCounts(
+      long pending, long running, long done, long failed, long cancelled, long total) {
 
     /**
      * The sweep's status from its units: cancelled if cancelled; done when every unit is done;
@@ -40,9 +44,11 @@ public record SweepSummary(
     }
   }
 
-  public record Failure(@JsonProperty("unit_id") long unitId, String kind, int attempts, String error) {}
+  public record Failure(
+      @JsonProperty("unit_id") long unitId, String kind, int attempts, String error) {}
 
   SweepSummary withDetails(JsonNode spec, List<Failure> failures) {
-    return new SweepSummary(id, name, status, submittedBy, codeVersion, createdAt, units, spec, failures);
+    return new SweepSummary(
+        id, name, status, submittedBy, codeVersion, createdAt, units, spec, failures);
   }
 }

@@ -22,7 +22,8 @@ class SpecParserTest {
 
   @Test
   void acceptsTheQuickstartExampleAsWritten() throws IOException {
-    SweepSpec spec = SpecParser.parse(Files.readString(Path.of("../examples/quickstart.yaml")), false);
+    SweepSpec spec =
+        SpecParser.parse(Files.readString(Path.of("../examples/quickstart.yaml")), false);
     assertEquals("quickstart", spec.name());
     assertEquals(List.of(1000), spec.dataset().train());
     assertEquals(1000, spec.dataset().test());
@@ -68,7 +69,9 @@ class SpecParserTest {
     SpecValidationException e =
         assertThrows(
             SpecValidationException.class,
-            () -> SpecParser.parse("name: x\nmodel: {activation: relu, depth: 1, W_std: 1}\nkernel: {}", false));
+            () ->
+                SpecParser.parse(
+                    "name: x\nmodel: {activation: relu, depth: 1, W_std: 1}\nkernel: {}", false));
     assertEquals(List.of(new FieldError("dataset", "is required (an object)")), e.errors());
   }
 
@@ -81,7 +84,8 @@ class SpecParserTest {
         model: {activation: tanh, depth: [1, -2], W_std: -1}
         finite: {width: [64, "wide"], lr: 0.5, epochs: 2, batch_size: 10, seed: 3}
         """;
-    SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
     List<String> fields = e.errors().stream().map(FieldError::field).toList();
     assertEquals(
         List.of(
@@ -93,9 +97,12 @@ class SpecParserTest {
             "finite.width[1]",
             "finite.seed"),
         fields);
-    assertTrue(e.errors().get(1).message().contains("expected an integer in 1..60000, got 0"), e.errors().get(1).message());
+    assertTrue(
+        e.errors().get(1).message().contains("expected an integer in 1..60000, got 0"),
+        e.errors().get(1).message());
     assertTrue(e.errors().get(5).message().contains("got 'wide'"), e.errors().get(5).message());
-    assertTrue(e.errors().get(6).message().startsWith("unknown field"), e.errors().get(6).message());
+    assertTrue(
+        e.errors().get(6).message().startsWith("unknown field"), e.errors().get(6).message());
   }
 
   @Test
@@ -113,7 +120,8 @@ class SpecParserTest {
   @Test
   void rejectsMalformedYamlWithTheParsersReason() {
     SpecValidationException e =
-        assertThrows(SpecValidationException.class, () -> SpecParser.parse("name: [unclosed", false));
+        assertThrows(
+            SpecValidationException.class, () -> SpecParser.parse("name: [unclosed", false));
     assertEquals("(body)", e.errors().get(0).field());
     assertTrue(e.errors().get(0).message().startsWith("is not valid YAML"));
   }
@@ -127,7 +135,8 @@ class SpecParserTest {
         model: {activation: relu, depth: 1, W_std: 1}
         finite: {width: 64, lr: 0.5, epochs: 1, batch_size: 10, seeds: 10000, weight_decay: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}
         """;
-    SpecValidationException e = assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
     assertEquals("(grid)", e.errors().get(0).field());
     assertTrue(e.getMessage().contains("110000 units"), e.getMessage());
   }

@@ -40,7 +40,10 @@ public final class PredictionsCodec {
 
   public static Schema schemaFor(int outputs) {
     Field element =
-        new Field("element", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null);
+        new Field(
+            "element",
+            FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+            null);
     return new Schema(
         List.of(
             new Field("row_key", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
@@ -66,7 +69,14 @@ public final class PredictionsCodec {
         Matrix m = p.mean();
         if (m.rows() != labels.length || m.cols() != outputs) {
           throw new IllegalArgumentException(
-              "predictions '" + p.rowKey() + "' are " + m.shape() + ", expected " + labels.length + "x" + outputs);
+              "predictions '"
+                  + p.rowKey()
+                  + "' are "
+                  + m.shape()
+                  + ", expected "
+                  + labels.length
+                  + "x"
+                  + outputs);
         }
         fill(root, p.rowKey(), m, labels);
         writer.writeBatch();
@@ -82,7 +92,8 @@ public final class PredictionsCodec {
   public static Map<String, Matrix> decode(byte[] stream) {
     Map<String, Matrix> out = new LinkedHashMap<>();
     try (BufferAllocator allocator = new RootAllocator();
-        ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
+        ArrowStreamReader reader =
+            new ArrowStreamReader(new ByteArrayInputStream(stream), allocator)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       while (reader.loadNextBatch()) {
         int rows = root.getRowCount();
@@ -98,7 +109,8 @@ public final class PredictionsCodec {
         out.put(key, new Matrix(rows, k, data));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("not an Arrow IPC stream of predictions: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "not an Arrow IPC stream of predictions: " + e.getMessage(), e);
     }
     return out;
   }

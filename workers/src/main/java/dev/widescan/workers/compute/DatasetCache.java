@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * so the memory comes back under pressure.
  */
 final class DatasetCache {
-  private static final ConcurrentHashMap<String, SoftReference<Dataset>> LOADED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, SoftReference<Dataset>> LOADED =
+      new ConcurrentHashMap<>();
   private final Optional<Path> dataDir;
 
   DatasetCache(Optional<Path> dataDir) {
@@ -32,7 +33,13 @@ final class DatasetCache {
       ref = LOADED.get(key);
       cached = ref == null ? null : ref.get();
       if (cached == null) {
-        cached = DatasetCatalog.load(spec.name(), dataDir, spec.train(), spec.test(), Preprocess.parse(spec.preprocess()));
+        cached =
+            DatasetCatalog.load(
+                spec.name(),
+                dataDir,
+                spec.train(),
+                spec.test(),
+                Preprocess.parse(spec.preprocess()));
         LOADED.put(key, new SoftReference<>(cached));
       }
       return cached;

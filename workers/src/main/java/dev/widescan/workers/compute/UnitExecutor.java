@@ -35,8 +35,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network.
- * It knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
+ * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network. It
+ * knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
  * marked retryable only when it is not a property of the unit itself.
  */
 public final class UnitExecutor {
@@ -56,12 +56,16 @@ public final class UnitExecutor {
             case KERNEL -> runKernel(UnitJson.read(unit.paramsJson(), KernelUnitParams.class));
             case FINITE -> runFinite(UnitJson.read(unit.paramsJson(), FiniteUnitParams.class));
           };
-      return UnitOutcome.success(unit, computed.rows(), computed.predictionsArrow(), seconds(start), worker);
-    } catch (NotPositiveDefiniteException | TrainingDivergedException | IllegalArgumentException
+      return UnitOutcome.success(
+          unit, computed.rows(), computed.predictionsArrow(), seconds(start), worker);
+    } catch (NotPositiveDefiniteException
+        | TrainingDivergedException
+        | IllegalArgumentException
         | DatasetException e) {
       return UnitOutcome.failure(unit, e.getMessage(), false, seconds(start), worker);
     } catch (RuntimeException | OutOfMemoryError e) {
-      return UnitOutcome.failure(unit, e.getClass().getSimpleName() + ": " + e.getMessage(), true, seconds(start), worker);
+      return UnitOutcome.failure(
+          unit, e.getClass().getSimpleName() + ": " + e.getMessage(), true, seconds(start), worker);
     }
   }
 
@@ -87,12 +91,23 @@ public final class UnitExecutor {
     List<ResultRow> rows = new ArrayList<>();
     List<Predictions> predictions = new ArrayList<>();
     if (p.kinds().contains("nngp")) {
-      for (Prediction pred : KernelRegression.nngp(k.nngpTrainTrain(), k.nngpTestTrain(), yTrain, diagRegs)) {
-        add(rows, predictions, "nngp", p, pred.diagReg(), Double.POSITIVE_INFINITY, pred.mean(), data, yTest);
+      for (Prediction pred :
+          KernelRegression.nngp(k.nngpTrainTrain(), k.nngpTestTrain(), yTrain, diagRegs)) {
+        add(
+            rows,
+            predictions,
+            "nngp",
+            p,
+            pred.diagReg(),
+            Double.POSITIVE_INFINITY,
+            pred.mean(),
+            data,
+            yTest);
       }
     }
     if (p.kinds().contains("ntk")) {
-      for (Prediction pred : KernelRegression.ntk(k.ntkTrainTrain(), k.ntkTestTrain(), yTrain, diagRegs, times)) {
+      for (Prediction pred :
+          KernelRegression.ntk(k.ntkTrainTrain(), k.ntkTestTrain(), yTrain, diagRegs, times)) {
         add(rows, predictions, "ntk", p, pred.diagReg(), pred.t(), pred.mean(), data, yTest);
       }
     }
@@ -150,7 +165,9 @@ public final class UnitExecutor {
                 a.bStd()),
             p.seed());
     TrainingResult trained =
-        new SgdTrainer(new SgdConfig(p.lr(), p.momentum(), p.weightDecay(), p.epochs(), p.batchSize(), p.seed()))
+        new SgdTrainer(
+                new SgdConfig(
+                    p.lr(), p.momentum(), p.weightDecay(), p.epochs(), p.batchSize(), p.seed()))
             .train(network, data.xTrain(), yTrain);
     Matrix mean = trained.network().apply(data.xTest());
     double[] losses = trained.trainLossPerEpoch();
@@ -170,7 +187,9 @@ public final class UnitExecutor {
             Metrics.accuracy(mean, data.yTest()),
             Metrics.mse(mean, yTest),
             losses.length == 0 ? null : losses[losses.length - 1]);
-    return new Computed(List.of(row), PredictionsCodec.encode(List.of(new Predictions("finite", mean)), data.yTest()));
+    return new Computed(
+        List.of(row),
+        PredictionsCodec.encode(List.of(new Predictions("finite", mean)), data.yTest()));
   }
 
   private static double seconds(long startNanos) {

@@ -50,9 +50,8 @@ public final class KernelRegression {
    * <pre>  μ(t) = Θ_td V diag((1 − exp(−(λ + ε)·t/(n·k))) / (λ + ε)) Vᵀ y</pre>
    *
    * which at t = +∞ is the ridge solve Θ_td (Θ_dd + εI)⁻¹ y (Jacot et al. 2018; Lee et al. 2019).
-   * Where λ + ε is 0 or nearly so the factor is computed as (t/(n·k))·(1 − e⁻ˣ)/x with x =
-   * (λ + ε)·t/(n·k), whose limit t/(n·k) is exact at x = 0. Results are ordered by ridge, then by
-   * time.
+   * Where λ + ε is 0 or nearly so the factor is computed as (t/(n·k))·(1 − e⁻ˣ)/x with x = (λ +
+   * ε)·t/(n·k), whose limit t/(n·k) is exact at x = 0. Results are ordered by ridge, then by time.
    *
    * @param thetaTrainTrain Θ_dd, n × n
    * @param thetaTestTrain Θ_td, m × n

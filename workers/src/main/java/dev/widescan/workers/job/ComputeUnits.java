@@ -9,7 +9,10 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
-/** Runs each unit on this worker's CPU; a unit that fails becomes a failed outcome, never a job failure. */
+/**
+ * Runs each unit on this worker's CPU; a unit that fails becomes a failed outcome, never a job
+ * failure.
+ */
 public final class ComputeUnits extends RichMapFunction<WorkUnit, UnitOutcome> {
   private final JobSettings settings;
   private transient UnitExecutor executor;
@@ -20,7 +23,8 @@ public final class ComputeUnits extends RichMapFunction<WorkUnit, UnitOutcome> {
 
   @Override
   public void open(OpenContext openContext) {
-    Optional<Path> dataDir = Optional.ofNullable(settings.dataDir()).filter(s -> !s.isBlank()).map(Path::of);
+    Optional<Path> dataDir =
+        Optional.ofNullable(settings.dataDir()).filter(s -> !s.isBlank()).map(Path::of);
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     Blas.setThreads(Runtime.getRuntime().availableProcessors() / parallelism);

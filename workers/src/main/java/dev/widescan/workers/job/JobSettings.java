@@ -7,7 +7,8 @@ import java.io.Serializable;
  * so it holds only plain values.
  *
  * @param jdbcUrl the team database, reachable from every TaskManager
- * @param leaseSeconds how long a claimed unit stays with its worker before anyone may claim it again
+ * @param leaseSeconds how long a claimed unit stays with its worker before anyone may claim it
+ *     again
  * @param pollMillis how long a source waits before asking again when no unit is claimable
  * @param maxInFlightPerReader claimed-but-unfinished units one source subtask may hold, so that
  *     leases do not expire while units wait in Flink's buffers
@@ -35,12 +36,21 @@ public record JobSettings(
       throw new IllegalArgumentException("leaseSeconds must be >= 1, got " + leaseSeconds);
     }
     if (maxInFlightPerReader < 1) {
-      throw new IllegalArgumentException("maxInFlightPerReader must be >= 1, got " + maxInFlightPerReader);
+      throw new IllegalArgumentException(
+          "maxInFlightPerReader must be >= 1, got " + maxInFlightPerReader);
     }
   }
 
   public JobSettings withBounded(boolean value) {
     return new JobSettings(
-        jdbcUrl, jdbcUser, jdbcPassword, leaseSeconds, pollMillis, maxInFlightPerReader, value, dataDir, artifactDir);
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        leaseSeconds,
+        pollMillis,
+        maxInFlightPerReader,
+        value,
+        dataDir,
+        artifactDir);
   }
 }

@@ -11,9 +11,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes each unit's outcome to Postgres (idempotent upsert by unit and row key) and its predictions
- * to the artifact store as an Arrow IPC file named after the unit, replaced atomically so a retry
- * never leaves half a file.
+ * Writes each unit's outcome to Postgres (idempotent upsert by unit and row key) and its
+ * predictions to the artifact store as an Arrow IPC file named after the unit, replaced atomically
+ * so a retry never leaves half a file.
  */
 public final class ResultSink implements Sink<UnitOutcome> {
   private final JobSettings settings;
@@ -27,7 +27,8 @@ public final class ResultSink implements Sink<UnitOutcome> {
     try {
       return new Writer(UnitStore.connect(settings), Path.of(settings.artifactDir()));
     } catch (SQLException e) {
-      throw new IOException("result sink can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "result sink can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
     }
   }
 
@@ -49,7 +50,8 @@ public final class ResultSink implements Sink<UnitOutcome> {
       try {
         store.record(outcome, artifact);
       } catch (SQLException e) {
-        throw new IOException("could not record the outcome of unit " + outcome.unitId() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "could not record the outcome of unit " + outcome.unitId() + ": " + e.getMessage(), e);
       }
     }
 

@@ -27,7 +27,8 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
 
   UnitClaimReader(JobSettings settings, int subtask) {
     this.settings = settings;
-    this.owner = workerName() + "/source-" + subtask + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.owner =
+        workerName() + "/source-" + subtask + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   static String workerName() {
@@ -39,7 +40,8 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
     try {
       store = UnitStore.connect(settings);
     } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("source can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "source can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);
     }
     timer =
         Executors.newSingleThreadScheduledExecutor(

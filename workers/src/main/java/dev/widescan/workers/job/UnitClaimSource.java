@@ -39,7 +39,8 @@ public final class UnitClaimSource implements Source<WorkUnit, UnitClaimSource.N
   }
 
   @Override
-  public SplitEnumerator<NoSplit, Void> restoreEnumerator(SplitEnumeratorContext<NoSplit> context, Void checkpoint) {
+  public SplitEnumerator<NoSplit, Void> restoreEnumerator(
+      SplitEnumeratorContext<NoSplit> context, Void checkpoint) {
     return new IdleEnumerator();
   }
 

@@ -11,8 +11,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The widescan job: claim units → key by kernel → compute → record. Source and sink are arguments so
- * the same pipeline runs against Postgres in production and in tests.
+ * The widescan job: claim units → key by kernel → compute → record. Source and sink are arguments
+ * so the same pipeline runs against Postgres in production and in tests.
  */
 public final class UnitPipeline {
   public static final String JOB_NAME = "widescan-units";
@@ -25,7 +25,11 @@ public final class UnitPipeline {
       Function<DataStream<WorkUnit>, DataStream<UnitOutcome>> compute,
       Sink<UnitOutcome> sink) {
     DataStream<WorkUnit> units =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "claim units", TypeInformation.of(WorkUnit.class))
+        env.fromSource(
+                source,
+                WatermarkStrategy.noWatermarks(),
+                "claim units",
+                TypeInformation.of(WorkUnit.class))
             .uid("claim-units");
     compute.apply(units).sinkTo(sink).name("record results").uid("record-results");
   }

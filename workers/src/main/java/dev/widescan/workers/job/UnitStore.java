@@ -60,14 +60,16 @@ public final class UnitStore implements AutoCloseable {
   }
 
   public static UnitStore connect(JobSettings settings) throws SQLException {
-    Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+    Connection c =
+        DriverManager.getConnection(
+            settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
     c.setAutoCommit(true);
     return new UnitStore(c);
   }
 
   /**
-   * Claims the oldest pending unit, or one whose lease expired, for {@code owner}. Units whose lease
-   * expired on their last allowed attempt are marked failed first.
+   * Claims the oldest pending unit, or one whose lease expired, for {@code owner}. Units whose
+   * lease expired on their last allowed attempt are marked failed first.
    */
   public Optional<WorkUnit> claim(String owner, int leaseSeconds) throws SQLException {
     try (PreparedStatement expire = connection.prepareStatement(EXPIRE_EXHAUSTED)) {
@@ -81,7 +83,12 @@ public final class UnitStore implements AutoCloseable {
           return Optional.empty();
         }
         return Optional.of(
-            new WorkUnit(rs.getLong(1), UnitKind.parse(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getInt(5)));
+            new WorkUnit(
+                rs.getLong(1),
+                UnitKind.parse(rs.getString(2)),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getInt(5)));
       }
     }
   }
@@ -89,7 +96,8 @@ public final class UnitStore implements AutoCloseable {
   /** Units this owner claimed that have not finished yet. */
   public int inFlight(String owner) throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement("SELECT count(*) FROM work_unit WHERE status = 'running' AND lease_owner = ?")) {
+        connection.prepareStatement(
+            "SELECT count(*) FROM work_unit WHERE status = 'running' AND lease_owner = ?")) {
       ps.setString(1, owner);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -101,7 +109,8 @@ public final class UnitStore implements AutoCloseable {
   /** Whether any unit is still pending or running (a bounded job stops when none is). */
   public boolean anyUnfinished() throws SQLException {
     try (PreparedStatement ps =
-            connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM work_unit WHERE status IN ('pending', 'running'))");
+            connection.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM work_unit WHERE status IN ('pending', 'running'))");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getBoolean(1);

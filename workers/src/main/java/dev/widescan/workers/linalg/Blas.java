@@ -67,8 +67,8 @@ public final class Blas {
   }
 
   /**
-   * Eigendecomposition of a symmetric matrix by LAPACK's divide-and-conquer {@code dsyevd}; only the
-   * upper triangle is read. The input is not changed.
+   * Eigendecomposition of a symmetric matrix by LAPACK's divide-and-conquer {@code dsyevd}; only
+   * the upper triangle is read. The input is not changed.
    *
    * @throws ArithmeticException if LAPACK reports that the iteration failed to converge
    */
@@ -83,23 +83,24 @@ public final class Blas {
       int info =
           openblas.LAPACKE_dsyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, vectors, n, values);
       if (info != 0) {
-        throw new ArithmeticException("LAPACK dsyevd failed on a " + n + "x" + n + " matrix: info=" + info);
+        throw new ArithmeticException(
+            "LAPACK dsyevd failed on a " + n + "x" + n + " matrix: info=" + info);
       }
     }
     return new SymmetricEigen(values, new Matrix(n, n, vectors));
   }
 
   /**
-   * Sets how many threads OpenBLAS uses for every product in this process. Workers that run
-   * several units at once give each a share of the cores; oversubscribing them makes small
-   * products many times slower.
+   * Sets how many threads OpenBLAS uses for every product in this process. Workers that run several
+   * units at once give each a share of the cores; oversubscribing them makes small products many
+   * times slower.
    */
   public static void setThreads(int threads) {
-    openblas.openblas_set_num_threads(Math.max(1, threads));
+    openblas.blas_set_num_threads(Math.max(1, threads));
   }
 
   public static int threads() {
-    return openblas.openblas_get_num_threads();
+    return openblas.blas_get_num_threads();
   }
 
   /** Scales every element of {@code m} by {@code factor}, in place. */

@@ -3,8 +3,8 @@ package dev.widescan.workers.linalg;
 import java.util.Arrays;
 
 /**
- * A dense float64 matrix stored row-major in one array: element (i, j) is {@code data[i * cols + j]}.
- * It is a plain value holder; products and factorizations live in {@link Blas}.
+ * A dense float64 matrix stored row-major in one array: element (i, j) is {@code data[i * cols +
+ * j]}. It is a plain value holder; products and factorizations live in {@link Blas}.
  */
 public final class Matrix {
   private final int rows;
@@ -13,11 +13,19 @@ public final class Matrix {
 
   public Matrix(int rows, int cols, double[] data) {
     if (rows < 0 || cols < 0) {
-      throw new IllegalArgumentException("matrix shape must be non-negative, got " + rows + "x" + cols);
+      throw new IllegalArgumentException(
+          "matrix shape must be non-negative, got " + rows + "x" + cols);
     }
     if (data.length != (long) rows * cols) {
       throw new IllegalArgumentException(
-          "a " + rows + "x" + cols + " matrix needs " + (long) rows * cols + " values, got " + data.length);
+          "a "
+              + rows
+              + "x"
+              + cols
+              + " matrix needs "
+              + (long) rows * cols
+              + " values, got "
+              + data.length);
     }
     this.rows = rows;
     this.cols = cols;
@@ -43,7 +51,8 @@ public final class Matrix {
     double[] d = new double[r * c];
     for (int i = 0; i < r; i++) {
       if (values[i].length != c) {
-        throw new IllegalArgumentException("row " + i + " has " + values[i].length + " values, expected " + c);
+        throw new IllegalArgumentException(
+            "row " + i + " has " + values[i].length + " values, expected " + c);
       }
       System.arraycopy(values[i], 0, d, i * c, c);
     }

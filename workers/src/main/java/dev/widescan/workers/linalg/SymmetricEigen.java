@@ -1,8 +1,8 @@
 package dev.widescan.workers.linalg;
 
 /**
- * The eigendecomposition A = V diag(λ) Vᵀ of a symmetric matrix; eigenvalues ascending, eigenvectors
- * in the columns of {@code vectors}.
+ * The eigendecomposition A = V diag(λ) Vᵀ of a symmetric matrix; eigenvalues ascending,
+ * eigenvectors in the columns of {@code vectors}.
  */
 public record SymmetricEigen(double[] values, Matrix vectors) {
 

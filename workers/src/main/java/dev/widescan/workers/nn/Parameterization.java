@@ -22,7 +22,8 @@ public enum Parameterization {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown parameterization '" + name + "', expected ntk or standard");
+    throw new IllegalArgumentException(
+        "unknown parameterization '" + name + "', expected ntk or standard");
   }
 
   public String id() {

@@ -12,15 +12,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The one JSON form of unit parameters: snake_case keys in a canonical (sorted) order, so that equal
- * parameters always give equal text and thus an equal content hash.
+ * The one JSON form of unit parameters: snake_case keys in a canonical (sorted) order, so that
+ * equal parameters always give equal text and thus an equal content hash.
  */
 public final class UnitJson {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .configure(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+          .configure(
+              com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
           .build();
 
@@ -30,7 +31,8 @@ public final class UnitJson {
     try {
       return MAPPER.writeValueAsString(params);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("unit parameters can't be written as JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "unit parameters can't be written as JSON: " + e.getMessage(), e);
     }
   }
 
@@ -39,7 +41,8 @@ public final class UnitJson {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "unit parameters are not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+          "unit parameters are not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+          e);
     }
   }
 

@@ -21,12 +21,21 @@ public record UnitOutcome(
 
   public static UnitOutcome success(
       WorkUnit unit, List<ResultRow> rows, byte[] predictionsArrow, double seconds, String worker) {
-    return new UnitOutcome(unit.id(), unit.attempt(), List.copyOf(rows), predictionsArrow, null, false, seconds, worker);
+    return new UnitOutcome(
+        unit.id(),
+        unit.attempt(),
+        List.copyOf(rows),
+        predictionsArrow,
+        null,
+        false,
+        seconds,
+        worker);
   }
 
   public static UnitOutcome failure(
       WorkUnit unit, String error, boolean retryable, double seconds, String worker) {
-    return new UnitOutcome(unit.id(), unit.attempt(), List.of(), null, error, retryable, seconds, worker);
+    return new UnitOutcome(
+        unit.id(), unit.attempt(), List.of(), null, error, retryable, seconds, worker);
   }
 
   public boolean succeeded() {

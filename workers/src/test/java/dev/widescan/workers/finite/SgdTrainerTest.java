@@ -11,12 +11,12 @@ import dev.widescan.workers.data.FashionMnist;
 import dev.widescan.workers.data.Preprocess;
 import dev.widescan.workers.infer.Metrics;
 import dev.widescan.workers.infer.Targets;
+import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.Arrays;
 import java.util.Optional;
-import org.bytedeco.openblas.global.openblas;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,15 +30,15 @@ class SgdTrainerTest {
   static void loadData() {
     // Minibatch products are small (20×784×128); two OpenBLAS threads on a 2-core machine that is
     // busy with anything else made these tests 7–20× slower (up to 8 s instead of 0.3 s).
-    blasThreads = openblas.blas_get_num_threads();
-    openblas.blas_set_num_threads(1);
+    blasThreads = Blas.threads();
+    Blas.setThreads(1);
     // the first 200 of each split are the same in the bundled subset and the Debian files
     data = FashionMnist.load(Optional.empty(), 200, 200, Preprocess.STANDARDIZE);
   }
 
   @AfterAll
   static void restoreThreads() {
-    openblas.blas_set_num_threads(blasThreads);
+    Blas.setThreads(blasThreads);
   }
 
   private static final FcSpec SPEC =

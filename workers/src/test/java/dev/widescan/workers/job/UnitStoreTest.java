@@ -43,7 +43,16 @@ class UnitStoreTest {
       }
     }
     settings =
-        new JobSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 60, 50, 2, true, null, "target");
+        new JobSettings(
+            postgres.getJdbcUrl("postgres", "postgres"),
+            "postgres",
+            "postgres",
+            60,
+            50,
+            2,
+            true,
+            null,
+            "target");
   }
 
   @AfterAll
@@ -99,7 +108,9 @@ class UnitStoreTest {
     }
     assertEquals(Optional.empty(), store.claim("worker-4", 60));
     assertEquals("failed", text("SELECT status FROM work_unit WHERE id = 1"));
-    assertTrue(text("SELECT error FROM work_unit WHERE id = 1").contains("lease expired on every one of its 3 attempts"));
+    assertTrue(
+        text("SELECT error FROM work_unit WHERE id = 1")
+            .contains("lease expired on every one of its 3 attempts"));
     assertTrue(!store.anyUnfinished());
   }
 
@@ -107,9 +118,12 @@ class UnitStoreTest {
   void recordingTheSameOutcomeTwiceLeavesOneRowPerModel() throws SQLException {
     insertUnits(1);
     WorkUnit unit = store.claim("w", 60).orElseThrow();
-    UnitOutcome outcome = UnitOutcome.success(unit, List.of(row("ntk/a", 0.8), row("ntk/b", 0.7)), null, 1.5, "w");
+    UnitOutcome outcome =
+        UnitOutcome.success(unit, List.of(row("ntk/a", 0.8), row("ntk/b", 0.7)), null, 1.5, "w");
     store.record(outcome, "/tmp/a.arrow");
-    store.record(UnitOutcome.success(unit, List.of(row("ntk/a", 0.81), row("ntk/b", 0.7)), null, 1.5, "w"), null);
+    store.record(
+        UnitOutcome.success(unit, List.of(row("ntk/a", 0.81), row("ntk/b", 0.7)), null, 1.5, "w"),
+        null);
     assertEquals("2", text("SELECT count(*) FROM result"));
     assertEquals("0.81", text("SELECT test_accuracy FROM result WHERE row_key = 'ntk/a'"));
     assertEquals("done", text("SELECT status FROM work_unit WHERE id = 1"));
@@ -122,11 +136,22 @@ class UnitStoreTest {
     insertUnits(2);
     WorkUnit transientFailure = store.claim("w", 60).orElseThrow();
     WorkUnit permanentFailure = store.claim("w", 60).orElseThrow();
-    store.record(UnitOutcome.failure(transientFailure, "OutOfMemoryError: Java heap space", true, 0.1, "w"), null);
-    store.record(UnitOutcome.failure(permanentFailure, "kernel not positive definite: min eigenvalue -3e-2", false, 0.1, "w"), null);
+    store.record(
+        UnitOutcome.failure(transientFailure, "OutOfMemoryError: Java heap space", true, 0.1, "w"),
+        null);
+    store.record(
+        UnitOutcome.failure(
+            permanentFailure,
+            "kernel not positive definite: min eigenvalue -3e-2",
+            false,
+            0.1,
+            "w"),
+        null);
     assertEquals("pending", text("SELECT status FROM work_unit WHERE id = 1"));
     assertEquals("failed", text("SELECT status FROM work_unit WHERE id = 2"));
-    assertEquals("kernel not positive definite: min eigenvalue -3e-2", text("SELECT error FROM work_unit WHERE id = 2"));
+    assertEquals(
+        "kernel not positive definite: min eigenvalue -3e-2",
+        text("SELECT error FROM work_unit WHERE id = 2"));
     WorkUnit retried = store.claim("w", 60).orElseThrow();
     assertEquals(1, retried.id());
     assertEquals(2, retried.attempt());
@@ -154,7 +179,11 @@ class UnitStoreTest {
   private static void insertUnits(int count) throws SQLException {
     for (int i = 1; i <= count; i++) {
       sql(
-          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('h" + i + "', 'kernel', 'k', '{\"unit\": " + i + "}')");
+          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('h"
+              + i
+              + "', 'kernel', 'k', '{\"unit\": "
+              + i
+              + "}')");
     }
   }
 
