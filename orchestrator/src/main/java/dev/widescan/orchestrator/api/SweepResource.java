@@ -61,27 +61,59 @@ public class SweepResource {
   @GET
   @Path("{id}")
   public SweepSummary get(@PathParam("id") long id) throws SQLException {
-    return sweeps.find(id).orElseThrow(() -> new NotFoundException("no sweep with id " + id));
+    return sweeps.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Cancels the sweep's pending units (those no other sweep needs); running units finish. */
+  @POST
+  @Path("{id}/cancel")
+  public SweepSummary cancel(@PathParam("id") long id) throws SQLException {
+    return sweeps.cancel(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Queues a cancelled sweep's units again. */
+  @POST
+  @Path("{id}/resume")
+  public SweepSummary resume(@PathParam("id") long id) throws SQLException {
+    return sweeps.resume(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Queues the sweep's failed units again, with a fresh attempt budget. */
+  @POST
+  @Path("{id}/retry")
+  public SweepSummary retry(@PathParam("id") long id) throws SQLException {
+    return sweeps.retryFailed(id).orElseThrow(() -> notFound(id));
+  }
+
+  private static NotFoundException notFound(long id) {
+    return new NotFoundException("no sweep with id " + id);
   }
 
   /**
-   * One row per evaluated model; {@code ?format=csv} for CSV. Infinite t is written {@code inf}.
+   * One row per evaluated model: JSON by default, {@code ?format=csv} for CSV, {@code
+   * ?format=arrow} for an Arrow IPC stream (pyarrow, pandas and polars read it directly). Infinite
+   * t is written {@code inf} in JSON and CSV.
    */
   @GET
   @Path("{id}/results")
-  @Produces({MediaType.APPLICATION_JSON, "text/csv"})
+  @Produces({MediaType.APPLICATION_JSON, "text/csv", ResultsArrow.MEDIA_TYPE})
   public Response results(@PathParam("id") long id, @QueryParam("format") String format)
       throws SQLException {
-    List<Map<String, Object>> rows =
-        sweeps.results(id).orElseThrow(() -> new NotFoundException("no sweep with id " + id));
+    List<Map<String, Object>> rows = sweeps.results(id).orElseThrow(() -> notFound(id));
     if ("csv".equalsIgnoreCase(format)) {
       return Response.ok(Csv.write(SweepStore.RESULT_COLUMNS, rows), "text/csv")
           .header("Content-Disposition", "attachment; filename=\"sweep-" + id + "-results.csv\"")
           .build();
     }
+    if ("arrow".equalsIgnoreCase(format)) {
+      return Response.ok(
+              ResultsArrow.write(SweepStore.RESULT_COLUMNS, rows), ResultsArrow.MEDIA_TYPE)
+          .header("Content-Disposition", "attachment; filename=\"sweep-" + id + "-results.arrow\"")
+          .build();
+    }
     if (format != null && !format.isBlank() && !"json".equalsIgnoreCase(format)) {
       throw new jakarta.ws.rs.BadRequestException(
-          "format '" + format + "' is not supported; expected json or csv");
+          "format '" + format + "' is not supported; expected json, csv or arrow");
     }
     return Response.ok(
             rows.stream().map(SweepResource::jsonSafe).toList(), MediaType.APPLICATION_JSON)

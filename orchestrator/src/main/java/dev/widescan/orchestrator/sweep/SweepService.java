@@ -32,6 +32,23 @@ public class SweepService {
     return store.find(id).orElseThrow();
   }
 
+  /** Cancels the sweep and returns its new state, or empty if there is no such sweep. */
+  public Optional<SweepSummary> cancel(long id) throws SQLException {
+    return store.cancel(id) ? store.find(id) : Optional.empty();
+  }
+
+  public Optional<SweepSummary> resume(long id) throws SQLException {
+    return store.resume(id) ? store.find(id) : Optional.empty();
+  }
+
+  public Optional<SweepSummary> retryFailed(long id) throws SQLException {
+    if (store.find(id).isEmpty()) {
+      return Optional.empty();
+    }
+    store.retryFailed(id);
+    return store.find(id);
+  }
+
   public List<SweepSummary> list() throws SQLException {
     return store.list();
   }

@@ -150,6 +150,89 @@ public class SweepStore {
     }
   }
 
+  /**
+   * Cancels a sweep: its pending units that no other live sweep needs are cancelled; running units
+   * finish, since their results stay valid for everyone. Returns false if there is no such sweep.
+   */
+  public boolean cancel(long sweepId) throws SQLException {
+    return inTransaction(
+        c -> {
+          if (update(
+                  c,
+                  "UPDATE sweep SET cancelled_at = coalesce(cancelled_at, now()) WHERE id = ?",
+                  sweepId)
+              == 0) {
+            return false;
+          }
+          update(
+              c,
+              """
+              UPDATE work_unit u SET status = 'cancelled', finished_at = now(), error = 'cancelled with sweep ' || ?
+               WHERE u.status = 'pending'
+                 AND u.id IN (SELECT unit_id FROM sweep_unit WHERE sweep_id = ?)
+                 AND NOT EXISTS (SELECT 1 FROM sweep_unit other JOIN sweep s ON s.id = other.sweep_id
+                                  WHERE other.unit_id = u.id AND s.cancelled_at IS NULL)
+              """,
+              sweepId,
+              sweepId);
+          return true;
+        });
+  }
+
+  /** Resumes a cancelled sweep: its cancelled units are queued again. */
+  public boolean resume(long sweepId) throws SQLException {
+    return inTransaction(
+        c -> {
+          if (update(c, "UPDATE sweep SET cancelled_at = NULL WHERE id = ?", sweepId) == 0) {
+            return false;
+          }
+          update(
+              c,
+              "UPDATE work_unit SET status = 'pending', error = NULL, finished_at = NULL"
+                  + " WHERE status = 'cancelled' AND id IN (SELECT unit_id FROM sweep_unit WHERE sweep_id = ?)",
+              sweepId);
+          return true;
+        });
+  }
+
+  /** Queues the sweep's failed units again with a fresh attempt budget; returns how many. */
+  public int retryFailed(long sweepId) throws SQLException {
+    return inTransaction(
+        c ->
+            update(
+                c,
+                "UPDATE work_unit SET status = 'pending', attempts = 0, error = NULL, finished_at = NULL"
+                    + " WHERE status = 'failed' AND id IN (SELECT unit_id FROM sweep_unit WHERE sweep_id = ?)",
+                sweepId));
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T inTransaction(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static int update(Connection c, String sql, long... parameters) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setLong(i + 1, parameters[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
   public List<SweepSummary> list() throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(SUMMARY + " GROUP BY s.id ORDER BY s.id DESC");
