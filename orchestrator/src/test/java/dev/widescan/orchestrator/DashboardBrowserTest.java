@@ -113,6 +113,11 @@ class DashboardBrowserTest {
     // One depth: finite mean line, its min-max error bars (2 seeds), the NNGP line and the NTK
     // line.
     assertEquals("4", chart.getAttribute("data-series-count"));
+    assertTrue(
+        browser.findElement(By.id("download-arrow")).getAttribute("href").endsWith("format=arrow"));
+    assertTrue(
+        !browser.findElement(By.cssSelector("[data-testid=cancel-sweep]")).isDisplayed(),
+        "nothing left to cancel");
     List<WebElement> canvases = chart.findElements(By.tagName("canvas"));
     assertTrue(
         !canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300,

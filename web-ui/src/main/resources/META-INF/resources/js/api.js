@@ -52,7 +52,22 @@ export async function getResults(id) {
   return asArray(await getJson(url), url).map(toResultRow);
 }
 
-/** Download link for a sweep's results; format is "json" or "csv". */
+/** Steers a sweep: action is "cancel", "resume" or "retry"; answers the sweep's new state. */
+export async function steerSweep(id, action) {
+  const url = `api/sweeps/${encodeURIComponent(id)}/${encodeURIComponent(action)}`;
+  let response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+  } catch (e) {
+    throw new ApiError(`cannot reach the server (${e.message})`, 0, url);
+  }
+  if (!response.ok) {
+    throw new ApiError(`POST ${url} failed: ${response.status} ${response.statusText}`, response.status, url);
+  }
+  return toSweepDetail(await response.json());
+}
+
+/** Download link for a sweep's results; format is "json", "csv" or "arrow". */
 export function resultsUrl(id, format = 'json') {
   const base = `api/sweeps/${encodeURIComponent(id)}/results`;
   return format === 'json' ? base : `${base}?format=${encodeURIComponent(format)}`;

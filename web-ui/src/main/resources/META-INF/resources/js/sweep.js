@@ -1,6 +1,6 @@
 // One sweep: status and progress, failures, downloads, accuracy versus width and the
 // result rows. Refreshes every 2 s until the sweep is done, failed or cancelled.
-import { ApiError, getResults, getSweep, isTerminal, resultsUrl } from './api.js';
+import { ApiError, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
 import { AccuracyVsWidthChart } from './charts.js';
 import { applySelection, filterChoices, finiteCurves, kernelLimits, Model } from './results.js';
 import { formatNumber, h, poll, progressBar, showError, statusBadge, timeElement } from './ui.js';
@@ -16,6 +16,7 @@ const sweepId = new URLSearchParams(location.search).get('id');
 
 /** What the page currently shows; the selection survives refreshes. */
 const state = { rows: [], rowsSignature: null, widths: [], selection: {}, chart: null };
+let poller = null;
 
 if (!sweepId) {
   $('sweep-title').textContent = 'No sweep selected';
@@ -25,7 +26,38 @@ if (!sweepId) {
   $('download-csv').download = `sweep-${sweepId}-results.csv`;
   $('download-json').href = resultsUrl(sweepId, 'json');
   $('download-json').download = `sweep-${sweepId}-results.json`;
-  poll(refresh, REFRESH_MS, (e) => showError(errorRegion, `${e.message}. Retrying…`));
+  $('download-arrow').href = resultsUrl(sweepId, 'arrow');
+  $('download-arrow').download = `sweep-${sweepId}-results.arrow`;
+  for (const action of ['cancel', 'resume', 'retry']) {
+    $(`${action}-sweep`).addEventListener('click', () => steer(action));
+  }
+  startPolling();
+}
+
+function startPolling() {
+  poller?.stop();
+  poller = poll(refresh, REFRESH_MS, (e) => showError(errorRegion, `${e.message}. Retrying…`));
+}
+
+async function steer(action) {
+  const button = $(`${action}-sweep`);
+  button.disabled = true;
+  try {
+    renderActions(await steerSweep(sweepId, action));
+    startPolling();
+  } catch (e) {
+    showError(errorRegion, e.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Cancel while work remains; resume when cancelled; retry when units failed. */
+function renderActions(sweep) {
+  const { pending, running, failed } = sweep.units;
+  $('cancel-sweep').hidden = sweep.status === 'cancelled' || pending + running === 0;
+  $('resume-sweep').hidden = sweep.status !== 'cancelled';
+  $('retry-sweep').hidden = failed === 0;
 }
 
 async function refresh() {
@@ -46,6 +78,7 @@ async function refresh() {
 
   const live = !isTerminal(sweep.status);
   renderSummary(sweep, live);
+  renderActions(sweep);
   renderFailures(sweep.failures);
   renderSpec(sweep.spec);
   state.widths = specWidths(sweep.spec);

@@ -36,6 +36,76 @@ abstract class IdxSource {
 
   abstract boolean has(String file);
 
+  /** The file on disk, or empty for a class-path source. */
+  abstract java.util.Optional<Path> path(String file);
+
+  /** SHA-256 (hex) of {@code file}'s bytes as stored (compressed or not). */
+  String sha256(String file, Checksums checksums) {
+    return path(file)
+        .map(checksums::sha256)
+        .orElseGet(() -> Checksums.sha256Resource(prefix() + file));
+  }
+
+  /** Bytes of {@code file} as stored, or -1 if unknown. */
+  long size(String file) {
+    try {
+      java.util.Optional<Path> p = path(file);
+      if (p.isPresent()) {
+        return Files.size(p.get());
+      }
+      java.net.URL url = IdxSource.class.getClassLoader().getResource(prefix() + file);
+      return url == null ? -1 : url.openConnection().getContentLengthLong();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The class-path prefix, or "" for a directory. */
+  String prefix() {
+    return "";
+  }
+
+  /**
+   * For a gzip file on disk: checks that the gzip trailer's uncompressed size (ISIZE, mod 2³²)
+   * equals what the IDX header promises, which finds a cut-off download without inflating it.
+   */
+  void checkComplete(String file, IdxHeader header) {
+    java.util.Optional<Path> p = path(file);
+    if (p.isEmpty()) {
+      return;
+    }
+    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(p.get())) {
+      long size = ch.size();
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(2);
+      ch.read(head);
+      long expected = 4L + 4L * header.dims().length + (long) header.items() * header.itemSize();
+      if (size < 18 || (head.get(0) & 0xFF) != 0x1f || (head.get(1) & 0xFF) != 0x8b) {
+        if (size < expected && (head.get(0) & 0xFF) != 0x1f) {
+          throw new DatasetException(
+              String.format(
+                  "%s is truncated: its header promises %d items of %d bytes (%d bytes in all),"
+                      + " but the file has %d",
+                  p.get(), header.items(), header.itemSize(), expected, size));
+        }
+        return;
+      }
+      java.nio.ByteBuffer trailer =
+          java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ch.position(size - 4);
+      ch.read(trailer);
+      long isize = trailer.getInt(0) & 0xFFFFFFFFL;
+      if (isize != (expected & 0xFFFFFFFFL)) {
+        throw new DatasetException(
+            String.format(
+                "%s is truncated or corrupt: its IDX header promises %d items of %d bytes (%d"
+                    + " bytes uncompressed), but the gzip trailer records %d bytes",
+                p.get(), header.items(), header.itemSize(), expected, isize));
+      }
+    } catch (IOException e) {
+      throw new DatasetException("can't read " + p.get() + ": " + e, e);
+    }
+  }
+
   static IdxSource directory(Path dir) {
     return new IdxSource() {
       @Override
@@ -57,6 +127,11 @@ abstract class IdxSource {
       @Override
       boolean has(String file) {
         return Files.isRegularFile(dir.resolve(file));
+      }
+
+      @Override
+      java.util.Optional<Path> path(String file) {
+        return java.util.Optional.of(dir.resolve(file));
       }
     };
   }
@@ -83,6 +158,16 @@ abstract class IdxSource {
       @Override
       boolean has(String file) {
         return loader.getResource(prefix + file) != null;
+      }
+
+      @Override
+      java.util.Optional<Path> path(String file) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      String prefix() {
+        return prefix;
       }
     };
   }

@@ -138,17 +138,30 @@ public final class FcNetwork {
 
   /** L = Σ (f − y)² / (2·B·k) over a batch of B rows and k outputs. */
   public double loss(Matrix x, Matrix y) {
+    return loss(x, y, Loss.MSE);
+  }
+
+  /** The data loss of this network's outputs on inputs {@code x} against targets {@code y}. */
+  public double loss(Matrix x, Matrix y, Loss loss) {
     checkTargets(x, y);
-    return loss(apply(x).data(), y.data());
+    return loss.evaluate(apply(x).data(), null, y.data(), x.rows(), spec.outputs(), null);
   }
 
   /**
-   * The loss L = Σ_{i,c} (f_ic − y_ic)² / (2·B·k) on a batch and its gradient with respect to every
-   * parameter, by backpropagation. This is neural-tangents' normalization, under which gradient
-   * descent for t/lr steps at learning rate lr tracks the kernel's gradient flow at time t.
+   * The MSE loss L = Σ_{i,c} (f_ic − y_ic)² / (2·B·k) on a batch and its gradient with respect to
+   * every parameter, by backpropagation; see {@link #lossAndGradient(Matrix, Matrix, Loss)}.
+   */
+  public Gradient lossAndGradient(Matrix x, Matrix y) {
+    return lossAndGradient(x, y, Loss.MSE);
+  }
+
+  /**
+   * A loss on a batch and its gradient with respect to every parameter, by backpropagation. With
+   * G_depth = ∂L/∂f (see {@link Loss}; for MSE (f − y)/(B·k), neural-tangents' normalization, under
+   * which gradient descent for t/lr steps at learning rate lr tracks the kernel's gradient flow at
+   * time t):
    *
    * <pre>
-   *   G_L = ∂L/∂f = (f − y)/(B·k)
    *   ∂L/∂W_l = α_l·A_{l−1}ᵀ·G_l,    ∂L/∂b_l = β·Σ_rows G_l
    *   G_{l−1} = (α_l·G_l·W_lᵀ) ⊙ φ′(Z_{l−1})
    * </pre>
@@ -156,10 +169,39 @@ public final class FcNetwork {
    * @param x inputs, B × inputs
    * @param y targets, B × outputs
    */
-  public Gradient lossAndGradient(Matrix x, Matrix y) {
+  public Gradient lossAndGradient(Matrix x, Matrix y, Loss loss) {
     checkTargets(x, y);
+    Forward fw = forward(x);
+    Matrix g = Matrix.zeros(x.rows(), spec.outputs());
+    double value =
+        loss.evaluate(fw.output().data(), null, y.data(), x.rows(), spec.outputs(), g.data());
+    double[][] blocks = newGradientBlocks();
+    backward(fw, g, blocks, null);
+    return new Gradient(value, blocks);
+  }
+
+  /** Zeroed arrays shaped like {@link #parameterBlocks()}. */
+  double[][] newGradientBlocks() {
+    double[][] blocks = new double[2 * weights.length][];
+    for (int l = 0; l < weights.length; l++) {
+      blocks[2 * l] = new double[weights[l].data().length];
+      blocks[2 * l + 1] = new double[biases[l].length];
+    }
+    return blocks;
+  }
+
+  /** A forward pass that keeps what backpropagation needs. */
+  record Forward(Matrix[] inputs, Matrix[] pre) {
+    /** f(X), the readout's pre-activation. */
+    Matrix output() {
+      return pre[pre.length - 1];
+    }
+  }
+
+  /** The forward pass, keeping each layer's input A_{l−1} and pre-activation Z_l. */
+  Forward forward(Matrix x) {
+    checkInputs(x);
     int layers = spec.depth() + 1;
-    // Forward, keeping each layer's input A_{l-1} and pre-activation Z_l.
     Matrix[] inputs = new Matrix[layers];
     Matrix[] pre = new Matrix[layers];
     Matrix a = x;
@@ -171,53 +213,59 @@ public final class FcNetwork {
         activate(pre[l].data(), a.data());
       }
     }
-    double[] f = pre[layers - 1].data();
-    double[] t = y.data();
-    double loss = loss(f, t);
-    double norm = 1.0 / ((double) x.rows() * spec.outputs());
-    Matrix g = Matrix.zeros(x.rows(), spec.outputs());
-    double[] gd = g.data();
-    for (int i = 0; i < gd.length; i++) {
-      gd[i] = (f[i] - t[i]) * norm;
-    }
+    return new Forward(inputs, pre);
+  }
 
-    double[][] blocks = new double[2 * layers][];
+  /**
+   * Backpropagates G_depth = ∂L/∂f (B × outputs) through a forward pass.
+   *
+   * @param into if not null, overwritten with ∂L/∂θ in block order (arrays shaped like {@link
+   *     #parameterBlocks()})
+   * @param deltas if not null (length depth + 1), receives G_l = ∂L/∂Z_l for every layer l
+   */
+  void backward(Forward fw, Matrix outputGradient, double[][] into, Matrix[] deltas) {
+    int layers = spec.depth() + 1;
+    Matrix g = outputGradient;
     for (int l = layers - 1; l >= 0; l--) {
-      Matrix dw = Matrix.zeros(spec.fanIn(l), spec.fanOut(l));
-      Blas.gemm(weightScale(l), inputs[l], true, g, false, 0.0, dw);
-      double[] db = new double[spec.fanOut(l)];
-      double beta = biasScale();
-      int cols = g.cols();
-      for (int r = 0; r < g.rows(); r++) {
+      if (deltas != null) {
+        deltas[l] = g;
+      }
+      if (into != null) {
+        Matrix dw = new Matrix(spec.fanIn(l), spec.fanOut(l), into[2 * l]);
+        Blas.gemm(weightScale(l), fw.inputs()[l], true, g, false, 0.0, dw);
+        double[] db = into[2 * l + 1];
+        java.util.Arrays.fill(db, 0.0);
+        double[] gd = g.data();
+        int cols = g.cols();
+        for (int r = 0; r < g.rows(); r++) {
+          int o = r * cols;
+          for (int c = 0; c < cols; c++) {
+            db[c] += gd[o + c];
+          }
+        }
+        double beta = biasScale();
         for (int c = 0; c < cols; c++) {
-          db[c] += gd[r * cols + c];
+          db[c] *= beta;
         }
       }
-      for (int c = 0; c < cols; c++) {
-        db[c] *= beta;
-      }
-      blocks[2 * l] = dw.data();
-      blocks[2 * l + 1] = db;
       if (l > 0) {
         Matrix below = Matrix.zeros(g.rows(), spec.fanIn(l));
         Blas.gemm(weightScale(l), g, false, weights[l], true, 0.0, below);
         double[] bd = below.data();
-        double[] z = pre[l - 1].data();
+        double[] z = fw.pre()[l - 1].data();
         Activation phi = spec.activation();
         for (int i = 0; i < bd.length; i++) {
           bd[i] *= phi.derivative(z[i]);
         }
         g = below;
-        gd = bd;
       }
     }
-    return new Gradient(loss, blocks);
   }
 
   /**
    * A loss and its gradient, in the block order of {@link #parameterBlocks()}.
    *
-   * @param loss Σ (f − y)² / (2·B·k)
+   * @param loss the data loss on the batch (see {@link Loss})
    * @param blocks ∂L/∂W_0, ∂L/∂b_0, …, ∂L/∂W_depth, ∂L/∂b_depth
    */
   public record Gradient(double loss, double[][] blocks) {
@@ -232,14 +280,14 @@ public final class FcNetwork {
   }
 
   /** α_l: the factor in front of A·W_l. */
-  private double weightScale(int layer) {
+  double weightScale(int layer) {
     return spec.parameterization() == Parameterization.NTK
         ? spec.wStd() / Math.sqrt(spec.fanIn(layer))
         : 1.0;
   }
 
   /** β: the factor in front of b_l. */
-  private double biasScale() {
+  double biasScale() {
     return spec.parameterization() == Parameterization.NTK ? spec.bStd() : 1.0;
   }
 
@@ -265,23 +313,14 @@ public final class FcNetwork {
     }
   }
 
-  private static double loss(double[] f, double[] y) {
-    double s = 0;
-    for (int i = 0; i < f.length; i++) {
-      double r = f[i] - y[i];
-      s += r * r;
-    }
-    return f.length == 0 ? 0.0 : s / (2.0 * f.length);
-  }
-
-  private void checkInputs(Matrix x) {
+  void checkInputs(Matrix x) {
     if (x.cols() != spec.inputs()) {
       throw new IllegalArgumentException(
           "network takes " + spec.inputs() + " inputs, got a " + x.shape() + " batch");
     }
   }
 
-  private void checkTargets(Matrix x, Matrix y) {
+  void checkTargets(Matrix x, Matrix y) {
     checkInputs(x);
     if (y.rows() != x.rows() || y.cols() != spec.outputs()) {
       throw new IllegalArgumentException(

@@ -86,14 +86,17 @@ public enum Loss {
     return total / rows;
   }
 
-  /** Parses {@code mse} or {@code cross_entropy} (case-insensitive; {@code -} works for {@code _}). */
+  /**
+   * Parses {@code mse} or {@code cross_entropy} (case-insensitive; {@code -} works for {@code _}).
+   */
   public static Loss parse(String name) {
     for (Loss l : values()) {
       if (l.name().equalsIgnoreCase(name.replace('-', '_'))) {
         return l;
       }
     }
-    throw new IllegalArgumentException("unknown loss '" + name + "', expected mse or cross_entropy");
+    throw new IllegalArgumentException(
+        "unknown loss '" + name + "', expected mse or cross_entropy");
   }
 
   public String id() {

@@ -15,12 +15,12 @@ import java.util.Locale;
  *   (λ/2)·(‖ω‖² + ‖β‖²) = (λ/2)·( (N_in/W_std²)·‖W‖² + (1/b_std²)·‖b‖² )       per layer,
  * </pre>
  *
- * a layer-wise scaled decay. Lee et al. 2020 ("Finite Versus Infinite Neural Networks: an
- * Empirical Study", NeurIPS 2020, the section on improving weight decay for the standard
- * parameterization) propose exactly this scaling for standard-parameterized networks and find it
- * generalizes better than plain L2. Note that it makes the two parameterizations' regularized
- * objectives, and hence their minimizers, correspond; their gradient-descent trajectories still
- * differ, since the same learning rate is a different step size per layer in each.
+ * a layer-wise scaled decay. Lee et al. 2020 ("Finite Versus Infinite Neural Networks: an Empirical
+ * Study", NeurIPS 2020, the section on improving weight decay for the standard parameterization)
+ * propose exactly this scaling for standard-parameterized networks and find it generalizes better
+ * than plain L2. Note that it makes the two parameterizations' regularized objectives, and hence
+ * their minimizers, correspond; their gradient-descent trajectories still differ, since the same
+ * learning rate is a different step size per layer in each.
  */
 public enum WeightDecay {
   /** c = λ for every weight and bias block, in either parameterization. */
@@ -37,8 +37,8 @@ public enum WeightDecay {
   /**
    * The coefficient c of every block of {@link FcNetwork#parameterBlocks()} (W_0, b_0, …).
    *
-   * @throws IllegalArgumentException for NTK_EQUIVALENT decay λ &gt; 0 in standard
-   *     parameterization with W_std or b_std equal to 0
+   * @throws IllegalArgumentException for NTK_EQUIVALENT decay λ &gt; 0 in standard parameterization
+   *     with W_std or b_std equal to 0
    */
   public double[] coefficients(FcSpec spec, double lambda) {
     int layers = spec.depth() + 1;

@@ -3,8 +3,11 @@ package dev.widescan.workers.linalg;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.CblasUpper;
 import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
 
+import java.util.Arrays;
+import java.util.Optional;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -53,6 +56,155 @@ public final class Blas {
         beta,
         c.data(),
         c.cols());
+  }
+
+  /**
+   * C = α·op(A)·op(B) + β·C on off-heap matrices, in place on {@code c}: no copies cross the JNI
+   * boundary.
+   */
+  public static void gemm(
+      double alpha,
+      NativeMatrix a,
+      boolean transA,
+      NativeMatrix b,
+      boolean transB,
+      double beta,
+      NativeMatrix c) {
+    int m = transA ? a.cols() : a.rows();
+    int k = transA ? a.rows() : a.cols();
+    int kb = transB ? b.cols() : b.rows();
+    int n = transB ? b.rows() : b.cols();
+    if (k != kb || c.rows() != m || c.cols() != n) {
+      throw new IllegalArgumentException(
+          "can't multiply "
+              + (transA ? a.shape() + "ᵀ" : a.shape())
+              + " by "
+              + (transB ? b.shape() + "ᵀ" : b.shape())
+              + " into "
+              + c.shape());
+    }
+    if (m == 0 || n == 0 || k == 0) {
+      if (m > 0 && n > 0 && beta != 1.0) {
+        throw new IllegalArgumentException("an empty inner dimension with β ≠ 1 is not supported");
+      }
+      return;
+    }
+    openblas.cblas_dgemm(
+        CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        m,
+        n,
+        k,
+        alpha,
+        a.pointer(),
+        a.cols(),
+        b.pointer(),
+        b.cols(),
+        beta,
+        c.pointer(),
+        c.cols());
+  }
+
+  /**
+   * The symmetric rank-k update C = α·A·Aᵀ + β·C (or α·Aᵀ·A + β·C when {@code transA}) by BLAS
+   * {@code dsyrk}, which does half the work of the general product. BLAS writes only the upper
+   * triangle; it is then mirrored, so {@code c} holds the full symmetric result.
+   */
+  public static void syrk(double alpha, Matrix a, boolean transA, double beta, Matrix c) {
+    int n = transA ? a.cols() : a.rows();
+    int k = transA ? a.rows() : a.cols();
+    if (c.rows() != n || c.cols() != n) {
+      throw new IllegalArgumentException(
+          "syrk of "
+              + describe(a, transA)
+              + " needs a "
+              + n
+              + "x"
+              + n
+              + " result, got "
+              + c.shape());
+    }
+    if (n == 0) {
+      return;
+    }
+    if (k == 0) {
+      scale(c, beta);
+    } else {
+      openblas.cblas_dsyrk(
+          CblasRowMajor,
+          CblasUpper,
+          transA ? CblasTrans : CblasNoTrans,
+          n,
+          k,
+          alpha,
+          a.data(),
+          a.cols(),
+          beta,
+          c.data(),
+          n);
+    }
+    mirrorUpper(c);
+  }
+
+  /**
+   * The Cholesky factor of a symmetric positive-definite matrix by LAPACK's {@code dpotrf}: the
+   * upper-triangular U with A = UᵀU (only the upper triangle of A is read; the strictly lower part
+   * of U is zero). Empty when A is not numerically positive definite (a non-positive pivot), which
+   * is a property of the input rather than an error. The input is not changed.
+   */
+  public static Optional<Matrix> cholesky(Matrix symmetric) {
+    int n = symmetric.rows();
+    if (symmetric.cols() != n) {
+      throw new IllegalArgumentException("cholesky needs a square matrix, got " + symmetric.shape());
+    }
+    double[] u = symmetric.data().clone();
+    if (n > 0) {
+      int info = openblas.LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'U', n, u, n);
+      if (info > 0) {
+        return Optional.empty();
+      }
+      if (info < 0) {
+        throw new IllegalStateException("LAPACK dpotrf rejected argument " + (-info));
+      }
+      for (int i = 1; i < n; i++) {
+        Arrays.fill(u, i * n, i * n + i, 0.0);
+      }
+    }
+    return Optional.of(new Matrix(n, n, u));
+  }
+
+  /**
+   * Solves A·X = B given the Cholesky factor U of A ({@link #cholesky}) by LAPACK's {@code dpotrs}.
+   *
+   * @return X, with B's shape; B is not changed
+   */
+  public static Matrix choleskySolve(Matrix upper, Matrix b) {
+    int n = upper.rows();
+    if (upper.cols() != n || b.rows() != n) {
+      throw new IllegalArgumentException(
+          "can't solve with a " + upper.shape() + " factor for right-hand sides " + b.shape());
+    }
+    double[] x = b.data().clone();
+    if (n > 0 && b.cols() > 0) {
+      int info =
+          openblas.LAPACKE_dpotrs(
+              LAPACK_ROW_MAJOR, (byte) 'U', n, b.cols(), upper.data(), n, x, b.cols());
+      if (info != 0) {
+        throw new IllegalStateException("LAPACK dpotrs failed: info=" + info);
+      }
+    }
+    return new Matrix(b.rows(), b.cols(), x);
+  }
+
+  private static void mirrorUpper(Matrix c) {
+    int n = c.rows();
+    double[] d = c.data();
+    for (int i = 1; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        d[i * n + j] = d[j * n + i];
+      }
+    }
   }
 
   /** op(A)·op(B) as a new matrix. */

@@ -1,0 +1,97 @@
+package dev.widescan.workers.finite;
+
+import static dev.widescan.workers.finite.FiniteFixtures.relativeError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.widescan.workers.kernel.FcArchitecture;
+import dev.widescan.workers.kernel.KernelBlocks;
+import dev.widescan.workers.kernel.NeuralKernels;
+import dev.widescan.workers.linalg.Matrix;
+import dev.widescan.workers.nn.Activation;
+import dev.widescan.workers.nn.Parameterization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Empirical kernels of finite networks against the analytic infinite-width kernels of the same
+ * spec. Seeds are fixed, so every number is deterministic; the tolerances are about twice the
+ * measured errors.
+ */
+class EmpiricalKernelsTest {
+  private static final int D = 16;
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"RELU, NTK", "ERF, NTK", "RELU, STANDARD", "ERF, STANDARD"})
+  void empiricalNtkOfAWideNetworkMatchesTheAnalyticNtk(Activation act, Parameterization p) {
+    Matrix x = FiniteFixtures.sphere(6, D, 1);
+    Matrix x2 = FiniteFixtures.sphere(4, D, 2);
+    double narrow = ntkError(x, x2, act, p, 128);
+    double wide = ntkError(x, x2, act, p, 2048);
+    System.out.printf(
+        "empirical NTK %s %s depth 2: relative error %.4f at width 128, %.4f at width 2048%n",
+        act.id(), p.id(), narrow, wide);
+    assertTrue(wide < 0.05, "relative error " + wide + " at width 2048");
+    assertTrue(wide < 0.6 * narrow, "width 2048: " + wide + ", width 128: " + narrow);
+  }
+
+  private static double ntkError(
+      Matrix x1, Matrix x2, Activation act, Parameterization p, int width) {
+    KernelBlocks analytic =
+        NeuralKernels.fc(new FcArchitecture(2, act, 1.5, 0.2, p, width), x2, x1);
+    FcNetwork net = FcNetwork.initialize(new FcSpec(D, width, 2, 3, act, p, 1.5, 0.2), 7);
+    // test × train block: rows x1, columns x2
+    return relativeError(EmpiricalKernels.ntk(net, x1, x2), analytic.ntkTestTrain());
+  }
+
+  @Test
+  void empiricalNtkIsTheJacobianInnerProduct() {
+    // Θ(x, x') = (1/k) Σ_c ∇θ f_c(x) · ∇θ f_c(x'), each gradient from backpropagation of
+    // L = f_c(x) (a single-row batch with output gradient e_c)
+    FcSpec spec = new FcSpec(4, 5, 2, 3, Activation.ERF, Parameterization.STANDARD, 1.3, 0.4);
+    FcNetwork net = FcNetwork.initialize(spec, 2);
+    Matrix x = FiniteFixtures.sphere(3, 4, 9);
+    Matrix theta = EmpiricalKernels.ntk(net, x, x);
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double s = 0;
+        for (int c = 0; c < 3; c++) {
+          double[] gi = jacobianRow(net, x.rowRange(i, i + 1), c);
+          double[] gj = jacobianRow(net, x.rowRange(j, j + 1), c);
+          for (int q = 0; q < gi.length; q++) {
+            s += gi[q] * gj[q];
+          }
+        }
+        assertEquals(s / 3, theta.get(i, j), 1e-12 * Math.abs(s));
+      }
+    }
+  }
+
+  private static double[] jacobianRow(FcNetwork net, Matrix x, int c) {
+    Matrix g = Matrix.zeros(1, net.spec().outputs());
+    g.set(0, c, 1.0);
+    double[][] blocks = net.newGradientBlocks();
+    net.backward(net.forward(x), g, blocks, null);
+    return new FcNetwork.Gradient(0, blocks).flat();
+  }
+
+  @Test
+  void monteCarloNngpApproachesTheAnalyticNngp() {
+    Matrix x = FiniteFixtures.sphere(6, D, 1);
+    FcArchitecture arch = new FcArchitecture(2, Activation.RELU, 1.5, 0.2, Parameterization.NTK, 0);
+    Matrix analytic = NeuralKernels.fc(arch, x, x).nngpTrainTrain();
+    double[] errors = new double[2];
+    int[] samples = {10, 200};
+    for (int i = 0; i < 2; i++) {
+      FcSpec spec = new FcSpec(D, 256, 2, 10, Activation.RELU, Parameterization.NTK, 1.5, 0.2);
+      errors[i] = relativeError(EmpiricalKernels.nngp(spec, x, x, samples[i], 3), analytic);
+    }
+    System.out.printf(
+        "Monte-Carlo NNGP relu depth 2 width 256: relative error %.4f with 10 samples, %.4f with"
+            + " 200%n",
+        errors[0], errors[1]);
+    assertTrue(errors[1] < 0.05, "relative error " + errors[1] + " with 200 samples");
+    assertTrue(errors[1] < 0.6 * errors[0], "200 samples: " + errors[1] + ", 10: " + errors[0]);
+  }
+}
