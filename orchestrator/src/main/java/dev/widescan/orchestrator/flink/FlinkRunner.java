@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -116,6 +118,7 @@ public class FlinkRunner {
     miniCluster.start();
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(jobConfiguration());
     env.setParallelism(parallelism);
     env.setBufferTimeout(10);
     UnitPipeline.build(env, settings());
@@ -139,7 +142,7 @@ public class FlinkRunner {
     }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createRemoteEnvironment(
-            f.jobmanagerHost(), f.jobmanagerPort(), jar.toString());
+            f.jobmanagerHost(), f.jobmanagerPort(), jobConfiguration(), jar.toString());
     env.setParallelism(f.parallelism());
     env.setBufferTimeout(10);
     UnitPipeline.build(env, settings());
@@ -148,6 +151,23 @@ public class FlinkRunner {
     LOG.infof(
         "submitted job %s (%s) to Flink at %s:%d",
         UnitPipeline.JOB_NAME, jobId, f.jobmanagerHost(), f.jobmanagerPort());
+  }
+
+  /**
+   * The job must outlive a database restart or a bad deployment: Flink restarts it with growing
+   * delays, forever. Units in flight are not lost; their leases expire and they are claimed again.
+   */
+  private static Configuration jobConfiguration() {
+    Configuration c = new Configuration();
+    c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    c.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+        Duration.ofSeconds(1));
+    c.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+        Duration.ofMinutes(1));
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+    return c;
   }
 
   /**

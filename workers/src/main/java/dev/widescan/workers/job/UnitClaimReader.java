@@ -4,7 +4,6 @@ import dev.widescan.workers.unit.WorkUnit;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,8 +26,9 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
 
   UnitClaimReader(JobSettings settings, int subtask) {
     this.settings = settings;
-    this.owner =
-        workerName() + "/source-" + subtask + "/" + UUID.randomUUID().toString().substring(0, 8);
+    // Stable across restarts of the job in this JVM, so a restarted reader can take back what its
+    // predecessor held (see start()).
+    this.owner = workerName() + "/source-" + subtask;
   }
 
   static String workerName() {
@@ -39,6 +39,7 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
   public void start() {
     try {
       store = UnitStore.connect(settings);
+      store.releaseOwnedBy(owner);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(
           "source can't reach Postgres at " + settings.jdbcUrl() + ": " + e.getMessage(), e);

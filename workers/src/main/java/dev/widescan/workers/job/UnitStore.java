@@ -93,6 +93,22 @@ public final class UnitStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns to the queue the units still leased to {@code owner}: called when a reader with that
+   * name starts, so the units its failed predecessor held do not wait out their leases. The lost
+   * attempt does not count.
+   */
+  public int releaseOwnedBy(String owner) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "UPDATE work_unit SET status = 'pending', attempts = greatest(attempts - 1, 0),"
+                + " lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE status = 'running' AND lease_owner = ?")) {
+      ps.setString(1, owner);
+      return ps.executeUpdate();
+    }
+  }
+
   /** Units this owner claimed that have not finished yet. */
   public int inFlight(String owner) throws SQLException {
     try (PreparedStatement ps =

@@ -100,6 +100,18 @@ class UnitStoreTest {
   }
 
   @Test
+  void aRestartedReaderTakesBackWhatItsPredecessorHeld() throws SQLException {
+    insertUnits(2);
+    store.claim("host/source-0", 60).orElseThrow();
+    store.claim("host/source-1", 60).orElseThrow();
+    assertEquals(1, store.releaseOwnedBy("host/source-0"));
+    assertEquals("pending", text("SELECT status FROM work_unit WHERE id = 1"));
+    assertEquals("0", text("SELECT attempts FROM work_unit WHERE id = 1"));
+    assertEquals("running", text("SELECT status FROM work_unit WHERE id = 2"));
+    assertEquals(1, store.claim("host/source-0", 60).orElseThrow().id());
+  }
+
+  @Test
   void failsAUnitWhoseLeaseExpiredOnEveryAttempt() throws SQLException {
     insertUnits(1);
     for (int attempt = 1; attempt <= 3; attempt++) {

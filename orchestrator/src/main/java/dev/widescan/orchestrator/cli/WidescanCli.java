@@ -1,0 +1,197 @@
+package dev.widescan.orchestrator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The command-line client: talks to a running orchestrator over its REST API, so it works the same
+ * against the embedded default and a team server. Packaged on its own as {@code
+ * orchestrator/target/widescan-cli.jar} (picocli and these classes only), so it starts in a blink
+ * and never starts a server or a database.
+ */
+@Command(
+    name = "widescan",
+    mixinStandardHelpOptions = true,
+    description = "Submit and follow widescan sweeps on a running orchestrator.",
+    subcommands = {
+      WidescanCli.Submit.class,
+      WidescanCli.ListSweeps.class,
+      WidescanCli.Status.class,
+      WidescanCli.Results.class,
+      WidescanCli.Steer.class,
+      CommandLine.HelpCommand.class
+    })
+public final class WidescanCli {
+  @Option(
+      names = "--server",
+      defaultValue = "${env:WIDESCAN_SERVER:-http://localhost:8080}",
+      description = "Orchestrator base URL (default: $WIDESCAN_SERVER or ${DEFAULT-VALUE}).")
+  String server;
+
+  @Option(names = "--user", description = "Name recorded as the submitter (default: your login).")
+  String user = System.getProperty("user.name", "anonymous");
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String... args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs a command and returns its exit code: 0 ok, 1 the server said no, 2 usage, 3 unreachable.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new WidescanCli());
+    cli.setOut(out).setErr(err);
+    return cli.execute(args);
+  }
+
+  int call(PrintWriter out, PrintWriter err, HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      (response.statusCode() < 300 ? out : err).println(response.body());
+      return response.statusCode() < 300 ? 0 : 1;
+    } catch (IOException e) {
+      err.println(
+          "can't reach the orchestrator at "
+              + server
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return 3;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 3;
+    }
+  }
+
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
+        .timeout(Duration.ofMinutes(2));
+  }
+
+  @Command(
+      name = "submit",
+      description = "Submit a sweep spec (YAML or JSON); prints the new sweep.")
+  static final class Submit implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "SPEC", description = "The spec file, e.g. examples/quickstart.yaml.")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isRegularFile(file)) {
+        spec.commandLine().getErr().println("no spec file at " + file.toAbsolutePath());
+        return 2;
+      }
+      String type =
+          file.getFileName().toString().endsWith(".json") ? "application/json" : "application/yaml";
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/sweeps")
+              .header("Content-Type", type)
+              .header("X-Widescan-User", cli.user)
+              .POST(HttpRequest.BodyPublishers.ofFile(file)));
+    }
+  }
+
+  @Command(name = "list", description = "List sweeps with their status and unit counts.")
+  static final class ListSweeps implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/sweeps").GET());
+    }
+  }
+
+  @Command(
+      name = "status",
+      description = "One sweep: status, unit counts, failures with their reasons.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() {
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/sweeps/" + id).GET());
+    }
+  }
+
+  @Command(name = "results", description = "A sweep's results as JSON or CSV.")
+  static final class Results implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    long id;
+
+    @Option(
+        names = "--format",
+        defaultValue = "csv",
+        description = "csv or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() {
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/sweeps/" + id + "/results?format=" + format).GET());
+    }
+  }
+
+  @Command(name = "steer", description = "cancel, resume, or retry (the failed units of) a sweep.")
+  static final class Steer implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "cancel, resume or retry")
+    String action;
+
+    @Parameters(index = "1", paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() {
+      if (!java.util.List.of("cancel", "resume", "retry").contains(action)) {
+        spec.commandLine()
+            .getErr()
+            .println("action '" + action + "' is not one of cancel, resume, retry");
+        return 2;
+      }
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/sweeps/" + id + "/" + action)
+              .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+  }
+}
