@@ -131,7 +131,8 @@ class SweepEndToEndTest {
     String[] lines = csv.split("\r\n");
     assertEquals(27, lines.length);
     assertTrue(
-        lines[0].startsWith("unit_id,model,dataset,train_size,test_size,activation,depth"),
+        lines[0].startsWith(
+            "unit_id,model,dataset,train_size,test_size,preprocess,subset,targets,dataset_identity,activation,depth"),
         lines[0]);
 
     // Predictions are stored as Arrow IPC files: one 200x10 block per predictor.

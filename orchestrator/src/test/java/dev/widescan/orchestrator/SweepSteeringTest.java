@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
@@ -47,6 +48,36 @@ class SweepSteeringTest {
     assertEquals(1, again.getInt("units.failed"));
     assertEquals(1, again.getInt("failures[0].attempts"));
     assertEquals(reason, again.getString("failures[0].error"));
+  }
+
+  @Test
+  void aDivergingNetworkIsAResultThatSaysWhereAndTheCurveIsStored() {
+    long id =
+        submit(
+            """
+            name: diverging
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+            finite: {width: 64, lr: [10.0, 1.0e7], epochs: 3, batch_size: 25, seeds: 1}
+            """);
+    JsonPath sweep = awaitFinished(id);
+    assertEquals("done", sweep.getString("status"));
+    assertEquals(2, sweep.getInt("units.done"));
+    JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
+    Map<String, Object> diverged = rows.getMap("find { it.lr == 1.0e7 }");
+    assertEquals(null, diverged.get("test_accuracy"));
+    assertTrue(((Number) diverged.get("diverged_at_step")).longValue() >= 1, diverged.toString());
+    assertTrue(diverged.get("note").toString().startsWith("diverged at step"), diverged.toString());
+    Map<String, Object> trained = rows.getMap("find { it.lr == 10.0 }");
+    assertTrue(((Number) trained.get("test_accuracy")).doubleValue() > 0.2, trained.toString());
+    assertEquals(null, trained.get("diverged_at_step"));
+
+    // 100 examples in batches of 25: a curve point per epoch (4 steps), step 0 included.
+    long unit = ((Number) trained.get("unit_id")).longValue();
+    JsonPath curve = given().get("/api/sweeps/" + id + "/units/" + unit + "/curve").jsonPath();
+    assertEquals(List.of(0, 4, 8, 12), curve.getList("step"));
+    assertEquals(120.0, curve.getDouble("t[3]"), 1e-9, "t = lr x steps");
+    assertTrue(curve.getDouble("train_loss[3]") < curve.getDouble("train_loss[0]"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -30,11 +31,24 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class ResultsArrow {
   static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
-  private static final Set<String> INT64 = Set.of("unit_id");
+  private static final Set<String> INT64 = Set.of("unit_id", "diverged_at_step");
+  private static final Set<String> BOOL = Set.of("centred");
   private static final Set<String> INT32 =
       Set.of("train_size", "test_size", "depth", "width", "epochs", "batch_size", "seed");
   private static final Set<String> UTF8 =
-      Set.of("model", "dataset", "activation", "parameterization", "artifact");
+      Set.of(
+          "model",
+          "dataset",
+          "activation",
+          "parameterization",
+          "artifact",
+          "preprocess",
+          "subset",
+          "targets",
+          "dataset_identity",
+          "loss",
+          "weight_decay_mode",
+          "note");
 
   private ResultsArrow() {}
 
@@ -64,13 +78,15 @@ final class ResultsArrow {
     List<Field> fields = new ArrayList<>();
     for (String column : columns) {
       ArrowType type =
-          INT64.contains(column)
-              ? new ArrowType.Int(64, true)
-              : INT32.contains(column)
-                  ? new ArrowType.Int(32, true)
-                  : UTF8.contains(column)
-                      ? ArrowType.Utf8.INSTANCE
-                      : new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+          BOOL.contains(column)
+              ? ArrowType.Bool.INSTANCE
+              : INT64.contains(column)
+                  ? new ArrowType.Int(64, true)
+                  : INT32.contains(column)
+                      ? new ArrowType.Int(32, true)
+                      : UTF8.contains(column)
+                          ? ArrowType.Utf8.INSTANCE
+                          : new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
       fields.add(new Field(column, FieldType.nullable(type), null));
     }
     return new Schema(fields);
@@ -85,6 +101,8 @@ final class ResultsArrow {
       v.setSafe(index, ((Number) value).intValue());
     } else if (vector instanceof Float8Vector v) {
       v.setSafe(index, ((Number) value).doubleValue());
+    } else if (vector instanceof BitVector v) {
+      v.setSafe(index, Boolean.TRUE.equals(value) ? 1 : 0);
     } else if (vector instanceof VarCharVector v) {
       v.setSafe(index, value.toString().getBytes(StandardCharsets.UTF_8));
     }

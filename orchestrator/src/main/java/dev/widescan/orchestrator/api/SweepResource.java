@@ -85,6 +85,15 @@ public class SweepResource {
     return sweeps.retryFailed(id).orElseThrow(() -> notFound(id));
   }
 
+  /** A finite unit's training curve: loss and accuracy every few steps, with t = lr × step. */
+  @GET
+  @Path("{id}/units/{unitId}/curve")
+  public List<Map<String, Object>> curve(@PathParam("id") long id, @PathParam("unitId") long unitId)
+      throws SQLException {
+    sweeps.find(id).orElseThrow(() -> notFound(id));
+    return sweeps.curve(unitId);
+  }
+
   private static NotFoundException notFound(long id) {
     return new NotFoundException("no sweep with id " + id);
   }

@@ -83,6 +83,23 @@ final class SpecFields {
     return allowed.isEmpty() ? s : s.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * A string that {@code canonical} parses (throwing {@link IllegalArgumentException} with the
+   * reason when it can't) and rewrites into its canonical form.
+   */
+  String parsed(String field, String fallback, Function<String, String> canonical) {
+    String text = string(field, fallback, Set.of());
+    if (text == null || text.equals(fallback)) {
+      return text;
+    }
+    try {
+      return canonical.apply(text);
+    } catch (IllegalArgumentException e) {
+      error(path(field), e.getMessage());
+      return fallback;
+    }
+  }
+
   Integer integer(String field, Integer fallback, IntPredicate valid, String expected) {
     if (!has(field)) {
       if (fallback == null) {
@@ -130,6 +147,20 @@ final class SpecFields {
             return null;
           }
           return s;
+        });
+  }
+
+  List<Boolean> booleanAxis(String field, List<Boolean> fallback) {
+    return axis(
+        field,
+        fallback,
+        "true or false",
+        item -> {
+          if (!item.node.isBoolean()) {
+            error(item.path, "expected true or false, got " + describe(item.node));
+            return null;
+          }
+          return item.node.asBoolean();
         });
   }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.widescan.workers.data.Preprocessing;
+import dev.widescan.workers.data.Subset;
+import dev.widescan.workers.data.Targets;
+import dev.widescan.workers.finite.WeightDecay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,18 +53,18 @@ public final class SpecParser {
     }
     SpecFields top = new SpecFields(root, "", errors);
     String name = top.string("name", null, Set.of());
-    double targetShift =
-        top.number("target_shift", 0.1, false, v -> v >= 0 && v < 1, "a number in [0, 1)");
 
     SweepSpec.Dataset dataset = null;
     SpecFields d = top.object("dataset", true);
     if (d != null) {
       dataset =
           new SweepSpec.Dataset(
-              d.string("name", null, Set.of("fashion-mnist", "mnist")),
-              d.intAxis("train", null, v -> v >= 1 && v <= 60_000, "an integer in 1..60000"),
-              d.integer("test", null, v -> v >= 1 && v <= 10_000, "an integer in 1..10000"),
-              d.string("preprocess", "standardize", Set.of("none", "scale", "standardize")));
+              d.string("name", null, Set.of()),
+              d.intAxis("train", null, v -> v >= 1, "an integer >= 1"),
+              d.integer("test", null, v -> v >= 1, "an integer >= 1"),
+              d.parsed("preprocess", "standardize", t -> Preprocessing.parse(t).id()),
+              d.parsed("subset", "first", t -> Subset.parse(t).id()),
+              d.parsed("targets", "centred", t -> Targets.parse(t).id()));
       d.rejectUnknown();
     }
 
@@ -99,10 +103,15 @@ public final class SpecParser {
                   f.stringAxis("parameterization", List.of("ntk"), Set.of("ntk", "standard")),
                   f.numberAxis("lr", null, v -> v > 0, "a number > 0"),
                   f.numberAxis("weight_decay", List.of(0.0), v -> v >= 0, "a number >= 0"),
+                  f.stringAxis("loss", List.of("mse"), Set.of("mse", "cross_entropy")),
+                  f.booleanAxis("centred", List.of(false)),
+                  f.parsed("weight_decay_mode", "plain", t -> WeightDecay.parse(t).id()),
                   f.number("momentum", 0.0, false, v -> v >= 0 && v < 1, "a number in [0, 1)"),
                   f.integer("epochs", null, v -> v >= 1 && v <= 100_000, "an integer in 1..100000"),
                   f.integer("batch_size", null, v -> v >= 1, "an integer >= 1"),
-                  seeds(f)));
+                  seeds(f),
+                  f.integer(
+                      "curve_every", 0, v -> v >= 0, "an integer >= 0 (steps; 0 = every epoch)")));
       f.rejectUnknown();
     }
     top.rejectUnknown();
@@ -114,7 +123,7 @@ public final class SpecParser {
     if (!errors.isEmpty()) {
       throw new SpecValidationException(errors);
     }
-    SweepSpec spec = new SweepSpec(name, dataset, model, kernel, finite, targetShift);
+    SweepSpec spec = new SweepSpec(name, dataset, model, kernel, finite);
     long units = SweepExpander.unitCount(spec);
     if (units > MAX_UNITS) {
       throw SpecValidationException.of(

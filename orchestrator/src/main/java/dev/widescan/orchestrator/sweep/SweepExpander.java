@@ -1,5 +1,6 @@
 package dev.widescan.orchestrator.sweep;
 
+import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.DatasetSpec;
 import dev.widescan.workers.unit.FiniteUnitParams;
@@ -8,12 +9,13 @@ import dev.widescan.workers.unit.UnitJson;
 import dev.widescan.workers.unit.UnitKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Expands a sweep into work units. A kernel unit is width-independent (NTK parameterization) and
  * yields NNGP and NTK at every diag_reg and t from one eigendecomposition; a finite unit is one
- * network from one seed. Each unit carries the content hash of its parameters, its identity across
- * sweeps and users.
+ * network from one seed. Each unit carries the content hash of its parameters, the dataset's
+ * content identity among them: its identity across sweeps and users.
  */
 public final class SweepExpander {
   private SweepExpander() {}
@@ -22,13 +24,27 @@ public final class SweepExpander {
   public record PlannedUnit(
       UnitKind kind, String contentHash, String kernelKey, String paramsJson) {}
 
-  public static List<PlannedUnit> expand(SweepSpec spec) {
+  /**
+   * @param identity the content identity (hash) of the data a request selects; may throw {@link
+   *     SpecValidationException} when the data can't be had
+   */
+  public static List<PlannedUnit> expand(
+      SweepSpec spec, Function<DatasetRequest, String> identity) {
     List<PlannedUnit> units = new ArrayList<>();
     SweepSpec.Model m = spec.model();
-    for (int train : spec.dataset().train()) {
+    SweepSpec.Dataset d = spec.dataset();
+    for (int train : d.train()) {
+      DatasetSpec unplanned =
+          new DatasetSpec(d.name(), train, d.test(), d.preprocess(), d.subset(), d.targets(), null);
       DatasetSpec data =
           new DatasetSpec(
-              spec.dataset().name(), train, spec.dataset().test(), spec.dataset().preprocess());
+              d.name(),
+              train,
+              d.test(),
+              d.preprocess(),
+              d.subset(),
+              d.targets(),
+              identity.apply(unplanned.request()));
       for (String activation : m.activation()) {
         for (int depth : m.depth()) {
           for (double wStd : m.wStd()) {
@@ -40,13 +56,7 @@ public final class SweepExpander {
                   .ifPresent(
                       k -> {
                         KernelUnitParams params =
-                            new KernelUnitParams(
-                                data,
-                                kernelArch,
-                                k.kinds(),
-                                k.diagReg(),
-                                k.t(),
-                                spec.targetShift());
+                            new KernelUnitParams(data, kernelArch, k.kinds(), k.diagReg(), k.t());
                         units.add(
                             new PlannedUnit(
                                 UnitKind.KERNEL,
@@ -56,9 +66,7 @@ public final class SweepExpander {
                       });
               spec.finite()
                   .ifPresent(
-                      f ->
-                          addFinite(
-                              units, spec, f, data, m.family(), activation, depth, wStd, bStd));
+                      f -> addFinite(units, f, data, m.family(), activation, depth, wStd, bStd));
             }
           }
         }
@@ -69,7 +77,6 @@ public final class SweepExpander {
 
   private static void addFinite(
       List<PlannedUnit> units,
-      SweepSpec spec,
       SweepSpec.Finite f,
       DatasetSpec data,
       String family,
@@ -81,22 +88,29 @@ public final class SweepExpander {
       for (String parameterization : f.parameterization()) {
         ArchitectureSpec arch =
             new ArchitectureSpec(family, activation, depth, wStd, bStd, parameterization, width);
-        for (double lr : f.lr()) {
-          for (double wd : f.weightDecay()) {
-            for (int seed : f.seeds()) {
-              FiniteUnitParams params =
-                  new FiniteUnitParams(
-                      data,
-                      arch,
-                      lr,
-                      f.momentum(),
-                      wd,
-                      f.epochs(),
-                      f.batchSize(),
-                      seed,
-                      spec.targetShift());
-              String hash = UnitJson.contentHash(UnitKind.FINITE, params);
-              units.add(new PlannedUnit(UnitKind.FINITE, hash, hash, UnitJson.write(params)));
+        for (String loss : f.loss()) {
+          for (boolean centred : f.centred()) {
+            for (double lr : f.lr()) {
+              for (double wd : f.weightDecay()) {
+                for (int seed : f.seeds()) {
+                  FiniteUnitParams params =
+                      new FiniteUnitParams(
+                          data,
+                          arch,
+                          loss,
+                          lr,
+                          f.momentum(),
+                          wd,
+                          f.weightDecayMode(),
+                          centred,
+                          f.epochs(),
+                          f.batchSize(),
+                          seed,
+                          f.curveEvery());
+                  String hash = UnitJson.contentHash(UnitKind.FINITE, params);
+                  units.add(new PlannedUnit(UnitKind.FINITE, hash, hash, UnitJson.write(params)));
+                }
+              }
             }
           }
         }
@@ -120,6 +134,8 @@ public final class SweepExpander {
                 f ->
                     (long) f.width().size()
                         * f.parameterization().size()
+                        * f.loss().size()
+                        * f.centred().size()
                         * f.lr().size()
                         * f.weightDecay().size()
                         * f.seeds().size())

@@ -1,6 +1,7 @@
 package dev.widescan.orchestrator.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.widescan.orchestrator.data.Datasets;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,20 +15,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class SweepService {
   private final SweepStore store;
+  private final Datasets datasets;
   private final String codeVersion;
 
   public SweepService(
       SweepStore store,
+      Datasets datasets,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String codeVersion) {
     this.store = store;
+    this.datasets = datasets;
     this.codeVersion = codeVersion;
   }
 
   public SweepSummary submit(String body, boolean isJson, String submittedBy) throws SQLException {
     JsonNode submitted = SpecParser.readTree(body, isJson);
     SweepSpec spec = SpecParser.validate(submitted);
-    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec);
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec, datasets::identity);
     long id = store.create(spec.name(), submitted, submittedBy, codeVersion, units);
     return store.find(id).orElseThrow();
   }
@@ -55,6 +59,10 @@ public class SweepService {
 
   public Optional<SweepSummary> find(long id) throws SQLException {
     return store.find(id);
+  }
+
+  public List<Map<String, Object>> curve(long unitId) throws SQLException {
+    return store.curve(unitId);
   }
 
   public Optional<List<Map<String, Object>>> results(long id) throws SQLException {

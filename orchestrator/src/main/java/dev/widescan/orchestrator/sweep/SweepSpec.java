@@ -6,18 +6,23 @@ import java.util.Optional;
 /**
  * A validated sweep: every list is one axis of the grid. The kernel side is computed once per
  * (train size, activation, depth, W_std, b_std); the finite side once per point of the full grid.
- *
- * @param targetShift subtracted from one-hot targets (0.1 centres ten classes, as in the paper)
  */
 public record SweepSpec(
-    String name,
-    Dataset dataset,
-    Model model,
-    Optional<Kernel> kernel,
-    Optional<Finite> finite,
-    double targetShift) {
+    String name, Dataset dataset, Model model, Optional<Kernel> kernel, Optional<Finite> finite) {
 
-  public record Dataset(String name, List<Integer> train, int test, String preprocess) {}
+  /**
+   * @param preprocess a {@code Preprocessing} id: standardize, scale, none, feature-standardize,
+   *     zca:eps=ε
+   * @param subset a {@code Subset} id: first, random:seed=s, stratified:seed=s
+   * @param targets a {@code Targets} id: centred (one-hot − 1/k), one-hot, plus-minus-one
+   */
+  public record Dataset(
+      String name,
+      List<Integer> train,
+      int test,
+      String preprocess,
+      String subset,
+      String targets) {}
 
   public record Model(
       String family,
@@ -28,13 +33,23 @@ public record SweepSpec(
 
   public record Kernel(List<String> kinds, List<Double> diagReg, List<String> t) {}
 
+  /**
+   * @param loss mse or cross-entropy, an axis
+   * @param centred whether to train f − f₀ (the paper's centring), an axis of booleans
+   * @param weightDecayMode plain or ntk-equivalent
+   * @param curveEvery steps between points of the training curve; 0 = once per epoch
+   */
   public record Finite(
       List<Integer> width,
       List<String> parameterization,
       List<Double> lr,
       List<Double> weightDecay,
+      List<String> loss,
+      List<Boolean> centred,
+      String weightDecayMode,
       double momentum,
       int epochs,
       int batchSize,
-      List<Integer> seeds) {}
+      List<Integer> seeds,
+      long curveEvery) {}
 }

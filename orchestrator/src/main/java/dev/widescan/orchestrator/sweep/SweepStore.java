@@ -41,14 +41,22 @@ public class SweepStore {
           "dataset",
           "train_size",
           "test_size",
+          "preprocess",
+          "subset",
+          "targets",
+          "dataset_identity",
           "activation",
           "depth",
           "w_std",
           "b_std",
           "parameterization",
           "width",
+          "loss",
           "lr",
+          "momentum",
           "weight_decay",
+          "weight_decay_mode",
+          "centred",
           "epochs",
           "batch_size",
           "seed",
@@ -57,6 +65,9 @@ public class SweepStore {
           "test_accuracy",
           "test_mse",
           "train_loss",
+          "diverged_at_step",
+          "note",
+          "train_seconds",
           "artifact");
 
   private final AgroalDataSource dataSource;
@@ -293,25 +304,43 @@ public class SweepStore {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT r.unit_id, r.model, r.dataset, r.train_size, r.test_size, r.activation, r.depth, r.w_std, r.b_std,"
-                    + " r.parameterization, r.width, r.lr, r.weight_decay, r.epochs, r.batch_size, r.seed, r.diag_reg, r.t,"
-                    + " r.test_accuracy, r.test_mse, r.train_loss, r.artifact"
+                "SELECT "
+                    + String.join(", ", RESULT_COLUMNS.stream().map(col -> "r." + col).toList())
                     + " FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ?"
-                    + " ORDER BY r.model, r.depth, r.width NULLS FIRST, r.lr, r.weight_decay, r.seed, r.diag_reg, r.t, r.id")) {
+                    + " ORDER BY r.model, r.depth, r.width NULLS FIRST, r.lr, r.weight_decay, r.seed,"
+                    + " r.diag_reg, r.t, r.id")) {
       ps.setLong(1, sweepId);
       try (ResultSet rs = ps.executeQuery()) {
-        ResultSetMetaData meta = rs.getMetaData();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        while (rs.next()) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          for (int i = 1; i <= meta.getColumnCount(); i++) {
-            row.put(meta.getColumnLabel(i), rs.getObject(i));
-          }
-          rows.add(row);
-        }
-        return rows;
+        return rows(rs);
       }
     }
+  }
+
+  /** A unit's training curve, step by step; empty for kernel units or unknown ids. */
+  public List<Map<String, Object>> curve(long unitId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT step, t, train_loss, train_accuracy, test_loss, test_accuracy"
+                    + " FROM training_curve WHERE unit_id = ? ORDER BY step")) {
+      ps.setLong(1, unitId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rows(rs);
+      }
+    }
+  }
+
+  private static List<Map<String, Object>> rows(ResultSet rs) throws SQLException {
+    ResultSetMetaData meta = rs.getMetaData();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    while (rs.next()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        row.put(meta.getColumnLabel(i), rs.getObject(i));
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 
   private static SweepSummary summary(ResultSet rs) throws SQLException {

@@ -11,6 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SpecParserTest {
+  private static final java.util.function.Function<dev.widescan.workers.data.DatasetRequest, String>
+      IDENTITY = r -> "sha-of-" + r.name() + "-" + r.train() + "-" + r.preprocessing().id();
+
   private static final String VALID =
       """
       name: small
@@ -34,18 +37,18 @@ class SpecParserTest {
     assertEquals(List.of("inf"), spec.kernel().orElseThrow().t());
     assertEquals(List.of(0, 1), spec.finite().orElseThrow().seeds());
     // 2 depths x (1 kernel unit + 2 widths x 2 seeds)
-    assertEquals(10, SweepExpander.expand(spec).size());
+    assertEquals(10, SweepExpander.expand(spec, IDENTITY).size());
   }
 
   @Test
   void expandsEveryAxisAndGivesEqualParametersEqualHashes() {
     SweepSpec spec = SpecParser.parse(VALID, false);
-    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec);
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec, IDENTITY);
     // 2 train sizes x 2 depths x (1 kernel + 3 widths x 3 seeds)
     assertEquals(40, units.size());
     assertEquals(40, SweepExpander.unitCount(spec));
     assertEquals(40, units.stream().map(SweepExpander.PlannedUnit::contentHash).distinct().count());
-    assertEquals(units, SweepExpander.expand(SpecParser.parse(VALID, false)));
+    assertEquals(units, SweepExpander.expand(SpecParser.parse(VALID, false), IDENTITY));
     assertEquals(List.of(0, 1, 2), spec.finite().orElseThrow().seeds());
     assertEquals(List.of("10.0", "inf"), spec.kernel().orElseThrow().t());
   }
@@ -61,7 +64,37 @@ class SpecParserTest {
     SweepSpec spec = SpecParser.parse(json, true);
     assertEquals(List.of("relu", "erf"), spec.model().activation());
     assertEquals(List.of(1e-4), spec.kernel().orElseThrow().diagReg());
-    assertEquals(2, SweepExpander.expand(spec).size());
+    assertEquals(2, SweepExpander.expand(spec, IDENTITY).size());
+  }
+
+  @Test
+  void readsTrainingAndDataOptionsInTheirCanonicalForms() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: options
+            dataset: {name: fashion-mnist, train: 100, test: 50, preprocess: "zca:eps=0.1",
+                      subset: "stratified:seed=3", targets: one_hot}
+            model: {activation: relu, depth: 1, W_std: 1.4}
+            finite: {width: 64, lr: 1.0, epochs: 2, batch_size: 50, loss: [mse, cross_entropy],
+                     centred: [false, true], weight_decay: 0.001, weight_decay_mode: ntk_equivalent,
+                     curve_every: 5}
+            """,
+            false);
+    assertEquals("zca:eps=0.1", spec.dataset().preprocess());
+    assertEquals("stratified:seed=3", spec.dataset().subset());
+    assertEquals("one-hot", spec.dataset().targets());
+    SweepSpec.Finite f = spec.finite().orElseThrow();
+    assertEquals(List.of("mse", "cross_entropy"), f.loss());
+    assertEquals(List.of(false, true), f.centred());
+    assertEquals("ntk_equivalent", f.weightDecayMode());
+    assertEquals(5, f.curveEvery());
+    assertEquals(4, SweepExpander.expand(spec, IDENTITY).size());
+    assertTrue(
+        SweepExpander.expand(spec, IDENTITY)
+            .get(0)
+            .paramsJson()
+            .contains("sha-of-fashion-mnist-100-zca"));
   }
 
   @Test
@@ -80,7 +113,7 @@ class SpecParserTest {
     String spec =
         """
         name: bad
-        dataset: {name: cifar-100, train: 0, test: 10}
+        dataset: {name: fashion-mnist, train: 0, test: 10, preprocess: whiten}
         model: {activation: tanh, depth: [1, -2], W_std: -1}
         finite: {width: [64, "wide"], lr: 0.5, epochs: 2, batch_size: 10, seed: 3}
         """;
@@ -89,8 +122,8 @@ class SpecParserTest {
     List<String> fields = e.errors().stream().map(FieldError::field).toList();
     assertEquals(
         List.of(
-            "dataset.name",
             "dataset.train",
+            "dataset.preprocess",
             "model.activation",
             "model.depth[1]",
             "model.W_std",
@@ -98,8 +131,9 @@ class SpecParserTest {
             "finite.seed"),
         fields);
     assertTrue(
-        e.errors().get(1).message().contains("expected an integer in 1..60000, got 0"),
-        e.errors().get(1).message());
+        e.errors().get(0).message().contains("expected an integer >= 1, got 0"),
+        e.errors().get(0).message());
+    assertTrue(e.errors().get(1).message().contains("whiten"), e.errors().get(1).message());
     assertTrue(e.errors().get(5).message().contains("got 'wide'"), e.errors().get(5).message());
     assertTrue(
         e.errors().get(6).message().startsWith("unknown field"), e.errors().get(6).message());

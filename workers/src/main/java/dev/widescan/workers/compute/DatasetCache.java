@@ -1,31 +1,29 @@
 package dev.widescan.workers.compute;
 
-import dev.widescan.workers.data.Dataset;
-import dev.widescan.workers.data.DatasetCatalog;
-import dev.widescan.workers.data.Preprocess;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.LoadedDataset;
 import dev.widescan.workers.unit.DatasetSpec;
 import java.lang.ref.SoftReference;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Datasets loaded once per JVM and shared by every unit that asks for the same subset; held softly
- * so the memory comes back under pressure.
+ * Datasets loaded once per JVM and shared by every unit with the same identity; held softly so the
+ * memory comes back under pressure. A loaded dataset whose identity differs from the one the unit
+ * was planned with (a file changed since submission) fails the unit instead of serving stale data.
  */
 final class DatasetCache {
-  private static final ConcurrentHashMap<String, SoftReference<Dataset>> LOADED =
+  private static final ConcurrentHashMap<String, SoftReference<LoadedDataset>> LOADED =
       new ConcurrentHashMap<>();
-  private final Optional<Path> dataDir;
+  private final DatasetRegistry registry;
 
-  DatasetCache(Optional<Path> dataDir) {
-    this.dataDir = dataDir;
+  DatasetCache(DatasetRegistry registry) {
+    this.registry = registry;
   }
 
-  Dataset get(DatasetSpec spec) {
-    String key = dataDir.map(Path::toString).orElse("") + "|" + spec;
-    SoftReference<Dataset> ref = LOADED.get(key);
-    Dataset cached = ref == null ? null : ref.get();
+  LoadedDataset get(DatasetSpec spec) {
+    String key = spec.identity() + "|" + registry.directories();
+    SoftReference<LoadedDataset> ref = LOADED.get(key);
+    LoadedDataset cached = ref == null ? null : ref.get();
     if (cached != null) {
       return cached;
     }
@@ -33,13 +31,10 @@ final class DatasetCache {
       ref = LOADED.get(key);
       cached = ref == null ? null : ref.get();
       if (cached == null) {
-        cached =
-            DatasetCatalog.load(
-                spec.name(),
-                dataDir,
-                spec.train(),
-                spec.test(),
-                Preprocess.parse(spec.preprocess()));
+        cached = registry.load(spec.request());
+        if (spec.identity() != null) {
+          cached.requireIdentity(spec.identity());
+        }
         LOADED.put(key, new SoftReference<>(cached));
       }
       return cached;

@@ -4,17 +4,22 @@ import dev.widescan.workers.arrow.PredictionsCodec;
 import dev.widescan.workers.arrow.PredictionsCodec.Predictions;
 import dev.widescan.workers.data.Dataset;
 import dev.widescan.workers.data.DatasetException;
-import dev.widescan.workers.finite.FcNetwork;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.LoadedDataset;
+import dev.widescan.workers.data.Targets;
+import dev.widescan.workers.finite.Budget;
+import dev.widescan.workers.finite.CurvePoint;
+import dev.widescan.workers.finite.Examples;
 import dev.widescan.workers.finite.FcSpec;
-import dev.widescan.workers.finite.SgdConfig;
+import dev.widescan.workers.finite.Loss;
 import dev.widescan.workers.finite.SgdTrainer;
-import dev.widescan.workers.finite.TrainingDivergedException;
-import dev.widescan.workers.finite.TrainingResult;
+import dev.widescan.workers.finite.TrainingConfig;
+import dev.widescan.workers.finite.TrainingRun;
+import dev.widescan.workers.finite.WeightDecay;
 import dev.widescan.workers.infer.KernelRegression;
 import dev.widescan.workers.infer.Metrics;
 import dev.widescan.workers.infer.NotPositiveDefiniteException;
 import dev.widescan.workers.infer.Prediction;
-import dev.widescan.workers.infer.Targets;
 import dev.widescan.workers.kernel.FcArchitecture;
 import dev.widescan.workers.kernel.KernelBlocks;
 import dev.widescan.workers.kernel.NeuralKernels;
@@ -22,6 +27,7 @@ import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import dev.widescan.workers.unit.ArchitectureSpec;
+import dev.widescan.workers.unit.CurveRow;
 import dev.widescan.workers.unit.FiniteUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
 import dev.widescan.workers.unit.ResultRow;
@@ -29,39 +35,34 @@ import dev.widescan.workers.unit.TimeValues;
 import dev.widescan.workers.unit.UnitJson;
 import dev.widescan.workers.unit.UnitOutcome;
 import dev.widescan.workers.unit.WorkUnit;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network. It
- * knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
- * marked retryable only when it is not a property of the unit itself.
+ * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network.
+ * It knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
+ * marked retryable only when it is not a property of the unit itself. A finite network that
+ * diverges is a result (a row saying where and why), not a failure.
  */
 public final class UnitExecutor {
   private final DatasetCache datasets;
   private final String worker;
 
-  public UnitExecutor(Optional<Path> dataDir, String worker) {
-    this.datasets = new DatasetCache(dataDir);
+  public UnitExecutor(DatasetRegistry registry, String worker) {
+    this.datasets = new DatasetCache(registry);
     this.worker = worker;
   }
 
   public UnitOutcome run(WorkUnit unit) {
     long start = System.nanoTime();
     try {
-      Computed computed =
-          switch (unit.kind()) {
-            case KERNEL -> runKernel(UnitJson.read(unit.paramsJson(), KernelUnitParams.class));
-            case FINITE -> runFinite(UnitJson.read(unit.paramsJson(), FiniteUnitParams.class));
-          };
-      return UnitOutcome.success(
-          unit, computed.rows(), computed.predictionsArrow(), seconds(start), worker);
-    } catch (NotPositiveDefiniteException
-        | TrainingDivergedException
-        | IllegalArgumentException
-        | DatasetException e) {
+      return switch (unit.kind()) {
+        case KERNEL ->
+            runKernel(unit, UnitJson.read(unit.paramsJson(), KernelUnitParams.class), start);
+        case FINITE ->
+            runFinite(unit, UnitJson.read(unit.paramsJson(), FiniteUnitParams.class), start);
+      };
+    } catch (NotPositiveDefiniteException | IllegalArgumentException | DatasetException e) {
       return UnitOutcome.failure(unit, e.getMessage(), false, seconds(start), worker);
     } catch (RuntimeException | OutOfMemoryError e) {
       return UnitOutcome.failure(
@@ -69,10 +70,9 @@ public final class UnitExecutor {
     }
   }
 
-  private record Computed(List<ResultRow> rows, byte[] predictionsArrow) {}
-
-  private Computed runKernel(KernelUnitParams p) {
-    Dataset data = datasets.get(p.dataset());
+  private UnitOutcome runKernel(WorkUnit unit, KernelUnitParams p, long start) {
+    LoadedDataset loaded = datasets.get(p.dataset());
+    Dataset data = loaded.data();
     ArchitectureSpec a = p.architecture();
     FcArchitecture architecture =
         new FcArchitecture(
@@ -83,8 +83,6 @@ public final class UnitExecutor {
             Parameterization.parse(a.parameterization()),
             a.width() == null ? 0 : a.width());
     KernelBlocks k = NeuralKernels.fc(architecture, data.xTrain(), data.xTest());
-    Matrix yTrain = Targets.oneHot(data.yTrain(), data.classes(), p.targetShift());
-    Matrix yTest = Targets.oneHot(data.yTest(), data.classes(), p.targetShift());
     double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
     double[] times = TimeValues.parseAll(p.t());
 
@@ -92,26 +90,20 @@ public final class UnitExecutor {
     List<Predictions> predictions = new ArrayList<>();
     if (p.kinds().contains("nngp")) {
       for (Prediction pred :
-          KernelRegression.nngp(k.nngpTrainTrain(), k.nngpTestTrain(), yTrain, diagRegs)) {
-        add(
-            rows,
-            predictions,
-            "nngp",
-            p,
-            pred.diagReg(),
-            Double.POSITIVE_INFINITY,
-            pred.mean(),
-            data,
-            yTest);
+          KernelRegression.nngp(
+              k.nngpTrainTrain(), k.nngpTestTrain(), loaded.trainTargets(), diagRegs)) {
+        add(rows, predictions, "nngp", p, pred, loaded);
       }
     }
     if (p.kinds().contains("ntk")) {
       for (Prediction pred :
-          KernelRegression.ntk(k.ntkTrainTrain(), k.ntkTestTrain(), yTrain, diagRegs, times)) {
-        add(rows, predictions, "ntk", p, pred.diagReg(), pred.t(), pred.mean(), data, yTest);
+          KernelRegression.ntk(
+              k.ntkTrainTrain(), k.ntkTestTrain(), loaded.trainTargets(), diagRegs, times)) {
+        add(rows, predictions, "ntk", p, pred, loaded);
       }
     }
-    return new Computed(rows, PredictionsCodec.encode(predictions, data.yTest()));
+    return UnitOutcome.success(
+        unit, rows, PredictionsCodec.encode(predictions, data.yTest()), seconds(start), worker);
   }
 
   private static void add(
@@ -119,12 +111,10 @@ public final class UnitExecutor {
       List<Predictions> predictions,
       String model,
       KernelUnitParams p,
-      double diagReg,
-      double t,
-      Matrix mean,
-      Dataset data,
-      Matrix yTest) {
-    String key = model + "/diag_reg=" + diagReg + "/t=" + TimeValues.format(t);
+      Prediction pred,
+      LoadedDataset loaded) {
+    String key =
+        model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
     rows.add(
         new ResultRow(
             key,
@@ -132,64 +122,106 @@ public final class UnitExecutor {
             p.dataset(),
             p.architecture(),
             null,
-            null,
-            null,
-            null,
-            null,
-            diagReg,
-            t,
-            Metrics.accuracy(mean, data.yTest()),
-            Metrics.mse(mean, yTest),
+            pred.diagReg(),
+            pred.t(),
+            Metrics.accuracy(pred.mean(), loaded.data().yTest()),
+            Metrics.mse(pred.mean(), loaded.testTargets()),
             null));
-    predictions.add(new Predictions(key, mean));
+    predictions.add(new Predictions(key, pred.mean()));
   }
 
-  private Computed runFinite(FiniteUnitParams p) {
-    Dataset data = datasets.get(p.dataset());
+  private UnitOutcome runFinite(WorkUnit unit, FiniteUnitParams p, long start) {
+    LoadedDataset loaded = datasets.get(p.dataset());
+    Dataset data = loaded.data();
     ArchitectureSpec a = p.architecture();
     if (a.width() == null) {
       throw new IllegalArgumentException("a finite unit needs a width");
     }
-    Matrix yTrain = Targets.oneHot(data.yTrain(), data.classes(), p.targetShift());
-    Matrix yTest = Targets.oneHot(data.yTest(), data.classes(), p.targetShift());
-    FcNetwork network =
-        FcNetwork.initialize(
-            new FcSpec(
-                data.xTrain().cols(),
-                a.width(),
-                a.depth(),
-                data.classes(),
-                Activation.parse(a.activation()),
-                Parameterization.parse(a.parameterization()),
-                a.wStd(),
-                a.bStd()),
-            p.seed());
-    TrainingResult trained =
-        new SgdTrainer(
-                new SgdConfig(
-                    p.lr(), p.momentum(), p.weightDecay(), p.epochs(), p.batchSize(), p.seed()))
-            .train(network, data.xTrain(), yTrain);
-    Matrix mean = trained.network().apply(data.xTest());
-    double[] losses = trained.trainLossPerEpoch();
+    Loss loss = Loss.parse(p.loss() == null ? "mse" : p.loss());
+    FcSpec spec =
+        new FcSpec(
+            data.xTrain().cols(),
+            a.width(),
+            a.depth(),
+            loaded.trainTargets().cols(),
+            Activation.parse(a.activation()),
+            Parameterization.parse(a.parameterization()),
+            a.wStd(),
+            a.bStd());
+    Examples train = examples(loss, data.xTrain(), data.yTrain(), loaded.trainTargets(), data);
+    Examples test = examples(loss, data.xTest(), data.yTest(), loaded.testTargets(), data);
+    int batch = Math.min(p.batchSize(), train.size());
+    long stepsPerEpoch = (train.size() + batch - 1) / batch;
+    TrainingConfig config =
+        TrainingConfig.sgd(p.lr(), Budget.epochs(p.epochs()))
+            .withLoss(loss)
+            .withMomentum(p.momentum())
+            .withWeightDecay(
+                p.weightDecay(),
+                WeightDecay.parse(p.weightDecayMode() == null ? "plain" : p.weightDecayMode()))
+            .withBatchSize(p.batchSize())
+            .withSeed(p.seed())
+            .withCentred(p.centred())
+            .withCurveEvery(p.curveEvery() > 0 ? p.curveEvery() : stepsPerEpoch);
+    TrainingRun run = new SgdTrainer(config).run(spec, p.seed(), train, test);
+
+    ResultRow.Training training =
+        new ResultRow.Training(
+            loss.id(),
+            p.lr(),
+            p.momentum(),
+            p.weightDecay(),
+            p.weightDecayMode(),
+            p.centred(),
+            p.epochs(),
+            p.batchSize(),
+            p.seed(),
+            run.divergence().map(d -> d.step()).orElse(null),
+            run.divergence().map(d -> d.reason()).orElse(null),
+            run.trainSeconds());
+    Matrix predictions = run.testPredictions().orElse(null);
     ResultRow row =
         new ResultRow(
             "finite",
             "finite",
             p.dataset(),
             a,
-            p.lr(),
-            p.weightDecay(),
-            p.epochs(),
-            p.batchSize(),
-            p.seed(),
+            training,
             null,
             null,
-            Metrics.accuracy(mean, data.yTest()),
-            Metrics.mse(mean, yTest),
-            losses.length == 0 ? null : losses[losses.length - 1]);
-    return new Computed(
-        List.of(row),
-        PredictionsCodec.encode(List.of(new Predictions("finite", mean)), data.yTest()));
+            predictions == null ? null : Metrics.accuracy(predictions, data.yTest()),
+            predictions == null ? null : Metrics.mse(predictions, test.y()),
+            finiteOrNull(run.last().trainLoss()));
+    byte[] arrow =
+        predictions == null
+            ? null
+            : PredictionsCodec.encode(List.of(new Predictions("finite", predictions)), data.yTest());
+    return UnitOutcome.success(unit, List.of(row), curve(run), arrow, seconds(start), worker);
+  }
+
+  /** Cross-entropy trains on plain one-hot labels; MSE on the targets the dataset specifies. */
+  private static Examples examples(Loss loss, Matrix x, int[] labels, Matrix targets, Dataset d) {
+    Matrix y = loss == Loss.CROSS_ENTROPY ? Targets.ONE_HOT.encode(labels, d.classes()) : targets;
+    return new Examples(x, y, labels);
+  }
+
+  private static List<CurveRow> curve(TrainingRun run) {
+    List<CurveRow> rows = new ArrayList<>();
+    for (CurvePoint c : run.curve()) {
+      rows.add(
+          new CurveRow(
+              c.step(),
+              c.time(),
+              c.trainLoss(),
+              c.trainAccuracy(),
+              finiteOrNull(c.testLoss()),
+              finiteOrNull(c.testAccuracy())));
+    }
+    return rows;
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 
   private static double seconds(long startNanos) {

@@ -75,6 +75,22 @@ public final class DatasetRegistry {
     return new DatasetRegistry(defaultDirectories(), true, Checksums.shared());
   }
 
+  /**
+   * The registry for a configured search path ({@code dir1:dir2:...}, searched in order, the
+   * bundled subset last), or {@link #defaults()} when none is configured.
+   */
+  public static DatasetRegistry forPath(String pathList) {
+    if (pathList == null || pathList.isBlank()) {
+      return defaults();
+    }
+    List<Path> dirs =
+        Arrays.stream(pathList.split(File.pathSeparator))
+            .filter(s -> !s.isBlank())
+            .map(Path::of)
+            .toList();
+    return new DatasetRegistry(dirs, true, Checksums.shared());
+  }
+
   /** See the class comment. */
   public static List<Path> defaultDirectories() {
     String configured = System.getProperty(PATH_PROPERTY, System.getenv(PATH_ENV));

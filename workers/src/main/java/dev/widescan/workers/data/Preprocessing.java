@@ -29,9 +29,10 @@ import java.util.function.UnaryOperator;
  *       s_i get m_i = 1 (the reference's "rank control": directions the training set doesn't span
  *       are left alone, not amplified by 1/√λ). Outputs are X̃·W for training and test inputs. On
  *       the training subset (1/n)·(X̃W)ᵀ(X̃W) = V diag(σ_i/(σ_i+λ)) Vᵀ for the eigenvalues σ_i of
- *       Σ: the identity on every direction with σ_i ≫ λ. Formula as in {@code
- *       _get_whitening_transform(x_train, layer_norm=True, zca_reg=ε)} of the code accompanying the
- *       paper's kernels (neural-tangents examples; KIP, Nguyen et al. 2021).
+ *       Σ: the identity on every direction with σ_i ≫ λ. The formula follows the public reference
+ *       code used with the paper's kernels, {@code _get_whitening_transform(x_train,
+ *       layer_norm=True, zca_reg=ε, zca_reg_absolute_scale=False)} (as in ntk-activations' CIFAR
+ *       example, Han et al. 2022), whose SVD of the symmetric Σ + λI is this eigendecomposition.
  * </ul>
  *
  * @param kind which transformation

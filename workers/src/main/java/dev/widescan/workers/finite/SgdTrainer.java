@@ -88,9 +88,10 @@ public final class SgdTrainer {
     long total = config.budget().steps(n, batch);
     Matrix f0Train = config.centred() ? initial.apply(x) : null;
     Matrix f0Test = test == null ? null : initial.apply(test.x());
+    Matrix testOffset = config.centred() ? f0Test : null;
 
     List<CurvePoint> curve = new ArrayList<>();
-    CurvePoint first = measure(net, 0, train, f0Train, test, f0Test);
+    CurvePoint first = measure(net, 0, train, f0Train, test, testOffset);
     curve.add(first);
     double limit = config.divergenceFactor() * Math.max(first.trainLoss(), 1.0);
     Divergence divergence = null;
@@ -169,7 +170,7 @@ public final class SgdTrainer {
       trainNanos += System.nanoTime() - t0;
       boolean last = step == total;
       if (last || (config.curveEvery() > 0 && step % config.curveEvery() == 0)) {
-        CurvePoint p = measure(net, step, train, f0Train, test, f0Test);
+        CurvePoint p = measure(net, step, train, f0Train, test, testOffset);
         if (!Double.isFinite(p.trainLoss())) {
           divergence = diverged(step, total, p.trainLoss(), "not finite after the update");
         } else {

@@ -1,11 +1,10 @@
 package dev.widescan.workers.job;
 
 import dev.widescan.workers.compute.UnitExecutor;
+import dev.widescan.workers.data.DatasetRegistry;
 import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.unit.UnitOutcome;
 import dev.widescan.workers.unit.WorkUnit;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
@@ -23,12 +22,10 @@ public final class ComputeUnits extends RichMapFunction<WorkUnit, UnitOutcome> {
 
   @Override
   public void open(OpenContext openContext) {
-    Optional<Path> dataDir =
-        Optional.ofNullable(settings.dataDir()).filter(s -> !s.isBlank()).map(Path::of);
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     Blas.setThreads(Runtime.getRuntime().availableProcessors() / parallelism);
-    executor = new UnitExecutor(dataDir, UnitClaimReader.workerName() + "/compute-" + subtask);
+    executor = new UnitExecutor(DatasetRegistry.forPath(settings.dataDir()), UnitClaimReader.workerName() + "/compute-" + subtask);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.widescan.workers.job;
 
+import dev.widescan.workers.unit.CurveRow;
 import dev.widescan.workers.unit.ResultRow;
 import dev.widescan.workers.unit.UnitKind;
 import dev.widescan.workers.unit.UnitOutcome;
@@ -10,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,16 +44,38 @@ public final class UnitStore implements AutoCloseable {
        WHERE status = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
       """;
 
+  private static final List<String> RESULT_COLUMNS =
+      List.of(
+          "unit_id", "row_key", "model", "dataset", "preprocess", "subset", "targets",
+          "dataset_identity", "train_size", "test_size", "family", "activation", "depth", "w_std",
+          "b_std", "parameterization", "width", "loss", "lr", "momentum", "weight_decay",
+          "weight_decay_mode", "centred", "epochs", "batch_size", "seed", "diverged_at_step",
+          "note", "train_seconds", "diag_reg", "t", "test_accuracy", "test_mse", "train_loss",
+          "artifact");
+
   private static final String UPSERT_RESULT =
+      "INSERT INTO result ("
+          + String.join(", ", RESULT_COLUMNS)
+          + ") VALUES ("
+          + String.join(", ", java.util.Collections.nCopies(RESULT_COLUMNS.size(), "?"))
+          + ") ON CONFLICT (unit_id, row_key) DO UPDATE SET "
+          + String.join(
+              ", ",
+              RESULT_COLUMNS.stream()
+                  .filter(c -> !c.equals("unit_id") && !c.equals("row_key"))
+                  .map(c -> c + " = EXCLUDED." + c)
+                  .toList())
+          + ", created_at = now()";
+
+  private static final String UPSERT_CURVE =
       """
-      INSERT INTO result (unit_id, row_key, model, dataset, preprocess, train_size, test_size, family,
-                          activation, depth, w_std, b_std, parameterization, width, lr, weight_decay,
-                          epochs, batch_size, seed, diag_reg, t, test_accuracy, test_mse, train_loss, artifact)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (unit_id, row_key) DO UPDATE SET
-        test_accuracy = EXCLUDED.test_accuracy, test_mse = EXCLUDED.test_mse,
-        train_loss = EXCLUDED.train_loss, artifact = EXCLUDED.artifact, created_at = now()
+      INSERT INTO training_curve (unit_id, step, t, train_loss, train_accuracy, test_loss, test_accuracy)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (unit_id, step) DO UPDATE SET t = EXCLUDED.t, train_loss = EXCLUDED.train_loss,
+        train_accuracy = EXCLUDED.train_accuracy, test_loss = EXCLUDED.test_loss,
+        test_accuracy = EXCLUDED.test_accuracy
       """;
+
 
   private final Connection connection;
 
@@ -149,6 +173,21 @@ public final class UnitStore implements AutoCloseable {
           }
           ps.executeBatch();
         }
+        if (!outcome.curve().isEmpty()) {
+          try (PreparedStatement ps = connection.prepareStatement(UPSERT_CURVE)) {
+            for (CurveRow point : outcome.curve()) {
+              ps.setLong(1, outcome.unitId());
+              ps.setLong(2, point.step());
+              ps.setDouble(3, point.t());
+              ps.setDouble(4, point.trainLoss());
+              ps.setDouble(5, point.trainAccuracy());
+              setDouble(ps, 6, point.testLoss());
+              setDouble(ps, 7, point.testAccuracy());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+        }
         try (PreparedStatement ps =
             connection.prepareStatement(
                 """
@@ -190,12 +229,16 @@ public final class UnitStore implements AutoCloseable {
 
   private static void bindResult(PreparedStatement ps, long unitId, ResultRow r, String artifact)
       throws SQLException {
+    ResultRow.Training f = r.training();
     int i = 1;
     ps.setLong(i++, unitId);
     ps.setString(i++, r.rowKey());
     ps.setString(i++, r.model());
     ps.setString(i++, r.dataset().name());
     ps.setString(i++, r.dataset().preprocess());
+    ps.setString(i++, r.dataset().subset());
+    ps.setString(i++, r.dataset().targets());
+    ps.setString(i++, r.dataset().identity());
     ps.setInt(i++, r.dataset().train());
     ps.setInt(i++, r.dataset().test());
     ps.setString(i++, r.architecture().family());
@@ -205,15 +248,30 @@ public final class UnitStore implements AutoCloseable {
     ps.setDouble(i++, r.architecture().bStd());
     ps.setString(i++, r.architecture().parameterization());
     setInt(ps, i++, r.architecture().width());
-    setDouble(ps, i++, r.lr());
-    setDouble(ps, i++, r.weightDecay());
-    setInt(ps, i++, r.epochs());
-    setInt(ps, i++, r.batchSize());
-    setInt(ps, i++, r.seed());
+    ps.setString(i++, f == null ? null : f.loss());
+    setDouble(ps, i++, f == null ? null : f.lr());
+    setDouble(ps, i++, f == null ? null : f.momentum());
+    setDouble(ps, i++, f == null ? null : f.weightDecay());
+    ps.setString(i++, f == null ? null : f.weightDecayMode());
+    if (f == null) {
+      ps.setNull(i++, Types.BOOLEAN);
+    } else {
+      ps.setBoolean(i++, f.centred());
+    }
+    setInt(ps, i++, f == null ? null : f.epochs());
+    setInt(ps, i++, f == null ? null : f.batchSize());
+    setInt(ps, i++, f == null ? null : f.seed());
+    if (f == null || f.divergedAtStep() == null) {
+      ps.setNull(i++, Types.BIGINT);
+    } else {
+      ps.setLong(i++, f.divergedAtStep());
+    }
+    ps.setString(i++, f == null ? null : f.note());
+    setDouble(ps, i++, f == null ? null : f.trainSeconds());
     setDouble(ps, i++, r.diagReg());
     setDouble(ps, i++, r.t());
-    ps.setDouble(i++, r.testAccuracy());
-    ps.setDouble(i++, r.testMse());
+    setDouble(ps, i++, r.testAccuracy());
+    setDouble(ps, i++, r.testMse());
     setDouble(ps, i++, r.trainLoss());
     ps.setString(i, artifact);
   }

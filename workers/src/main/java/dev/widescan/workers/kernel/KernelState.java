@@ -1,7 +1,7 @@
 package dev.widescan.workers.kernel;
 
-import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.linalg.Matrix;
+import java.util.List;
 
 /**
  * The infinite-width kernels of one block of inputs at some point in a network — neural-tangents'
@@ -72,21 +72,8 @@ public final class KernelState {
    * have no parameters), as in neural-tangents.
    */
   public static KernelState ofInputs(Matrix x) {
-    int n = x.rows();
-    int d = requireFeatures(x, "x");
-    Matrix k = Matrix.zeros(n, n);
-    Blas.gemm(1.0 / d, x, false, x, true, 0.0, k);
-    double[] var = squaredNorms(x);
-    // The diagonal must equal var exactly so that θ(x, x) = 0 in the arc-cosine forms; GEMM may
-    // round differently from the loop below.
-    double[] kd = k.data();
-    for (int i = 0; i < n; i++) {
-      kd[i * n + i] = var[i];
-      for (int j = 0; j < i; j++) {
-        kd[i * n + j] = kd[j * n + i];
-      }
-    }
-    return new KernelState(k, Matrix.zeros(n, n), var, var, true, d);
+    requireFeatures(x, "x");
+    return PointwiseEngine.fromInputs(List.of(), x, x, true);
   }
 
   /**
@@ -104,10 +91,7 @@ public final class KernelState {
               + x2.shape()
               + "; they need the same feature count");
     }
-    Matrix k = Matrix.zeros(x1.rows(), x2.rows());
-    Blas.gemm(1.0 / d, x1, false, x2, true, 0.0, k);
-    return new KernelState(
-        k, Matrix.zeros(x1.rows(), x2.rows()), squaredNorms(x1), squaredNorms(x2), false, d);
+    return PointwiseEngine.fromInputs(List.of(), x1, x2, false);
   }
 
   /** The NNGP covariance K. */
@@ -168,20 +152,5 @@ public final class KernelState {
       throw new IllegalArgumentException(name + " has no features (" + x.shape() + ")");
     }
     return x.cols();
-  }
-
-  /** ‖x_i‖²/d for every row. */
-  private static double[] squaredNorms(Matrix x) {
-    int d = x.cols();
-    double[] xd = x.data();
-    double[] out = new double[x.rows()];
-    for (int i = 0; i < out.length; i++) {
-      double s = 0;
-      for (int j = i * d, end = j + d; j < end; j++) {
-        s += xd[j] * xd[j];
-      }
-      out[i] = s / d;
-    }
-    return out;
   }
 }

@@ -1,10 +1,9 @@
 package dev.widescan.workers.kernel;
 
-import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.List;
-import java.util.stream.IntStream;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Kernel-space layers following neural-tangents' {@code stax} conventions (Novak et al. 2020,
@@ -13,13 +12,6 @@ import java.util.stream.IntStream;
  * [[K₁₁, K₁₂], [K₁₂, K₂₂]]) (Jacot et al. 2018; Lee et al. 2019).
  */
 public final class Layers {
-  /** Blocks with at least this many entries run their elementwise loops on several threads. */
-  private static final int PARALLEL_ENTRIES = 1 << 14;
-
-  private static final double INV_TWO_PI = 1.0 / (2.0 * Math.PI);
-  private static final double TWO_OVER_PI = 2.0 / Math.PI;
-  private static final double FOUR_OVER_PI = 4.0 / Math.PI;
-
   private Layers() {}
 
   /**
@@ -58,7 +50,7 @@ public final class Layers {
 
   /**
    * ReLU, φ(x) = max(x, 0), by the degree-1 arc-cosine kernel (Cho &amp; Saul 2009, "Kernel Methods
-   * for Deep Learning"; neural-tangents' {@code ABRelu(0, 1)}):
+   * for Deep Learning"; neural-tangents' {@code Relu()} = {@code ABRelu(0, 1)}):
    *
    * <pre>
    *   T(K) = (√(K₁₁K₂₂ − K₁₂²) + (π − θ)·K₁₂) / (2π),   Ṫ(K) = (π − θ) / (2π),
@@ -70,37 +62,183 @@ public final class Layers {
    * parallel inputs the angle stays ill-conditioned in K itself (a relative error ε in K₁₂ moves θ
    * by about ε/θ), which is why consistent variances matter (see {@link KernelState}).
    */
-  public static Layer relu() {
-    return Elementwise.RELU;
+  public static Nonlinearity relu() {
+    return RELU;
+  }
+
+  /**
+   * φ(x) = a·min(x, 0) + b·max(x, 0) (neural-tangents' {@code ABRelu(a, b)}), by the arc-cosine
+   * kernel of ReLU applied to φ = b·relu(x) − a·relu(−x):
+   *
+   * <pre>
+   *   T(K) = (a − b)²·√(K₁₁K₂₂ − K₁₂²)/(2π) + Ṫ(K)·K₁₂,
+   *   Ṫ(K) = (a² + b² − (a − b)²·θ/π)/2,   θ = atan2(√(K₁₁K₂₂ − K₁₂²), K₁₂).
+   * </pre>
+   *
+   * @throws IllegalArgumentException for non-finite slopes
+   */
+  public static Nonlinearity abRelu(double a, double b) {
+    requireFinite("a", a);
+    requireFinite("b", b);
+    return new ClosedForms.AbRelu(a, b, "ABRelu(a=" + a + ", b=" + b + ")");
+  }
+
+  /** Leaky ReLU, φ(x) = max(x, α·x) for α ≤ 1: {@link #abRelu}(α, 1). */
+  public static Nonlinearity leakyRelu(double alpha) {
+    requireFinite("alpha", alpha);
+    return new ClosedForms.AbRelu(alpha, 1.0, "LeakyRelu(alpha=" + alpha + ")");
+  }
+
+  /** φ(x) = |x|: {@link #abRelu}(−1, 1). */
+  public static Nonlinearity abs() {
+    return ABS;
   }
 
   /**
    * φ(x) = erf(x) (neural-tangents' {@code Erf(a=1, b=1, c=0)}), by Williams' closed form (Williams
-   * 1997, "Computing with Infinite Networks"):
-   *
-   * <pre>
-   *   T(K) = (2/π)·arcsin(2K₁₂ / √((1 + 2K₁₁)(1 + 2K₂₂))),
-   *   Ṫ(K) = (4/π) / √((1 + 2K₁₁)(1 + 2K₂₂) − 4K₁₂²).
-   * </pre>
-   *
-   * The arcsine is evaluated as atan2(2K₁₂, √D) with D = 1 + 2(K₁₁ + K₂₂) + 4(K₁₁K₂₂ − K₁₂²) the
-   * same determinant Ṫ uses, which avoids cancellation near |argument| = 1.
+   * 1997, "Computing with Infinite Networks"); see {@link #erf(double, double, double)}.
    */
-  public static Layer erf() {
-    return Elementwise.ERF;
-  }
-
-  /** φ(x) = x: T(K) = K, Ṫ(K) = 1; returns its input. */
-  public static Layer identity() {
-    return Identity.INSTANCE;
+  public static Nonlinearity erf() {
+    return ERF;
   }
 
   /**
-   * The kernel layer of a pointwise activation.
+   * φ(x) = a·erf(b·x) + c (neural-tangents' {@code Erf(a, b, c)}; Williams 1997):
+   *
+   * <pre>
+   *   T(K) = a²·(2/π)·arcsin(2b²K₁₂ / √((1 + 2b²K₁₁)(1 + 2b²K₂₂))) + c²,
+   *   Ṫ(K) = a²b²·(4/π) / √((1 + 2b²K₁₁)(1 + 2b²K₂₂) − 4b⁴K₁₂²).
+   * </pre>
+   *
+   * The arcsine is evaluated as atan2(2b²K₁₂, √D) with D = 1 + 2b²(K₁₁ + K₂₂) + 4b⁴(K₁₁K₂₂ − K₁₂²),
+   * the same determinant Ṫ uses, which avoids cancellation near |argument| = 1.
+   */
+  public static Nonlinearity erf(double a, double b, double c) {
+    requireFinite("a", a);
+    requireFinite("b", b);
+    requireFinite("c", c);
+    return new ClosedForms.ErfAct(a, b, c);
+  }
+
+  /**
+   * The exact GELU, φ(x) = x·Φ(x) (neural-tangents' {@code Gelu(approximate=False)}; Tsuchida et
+   * al. 2021, "Avoiding Kernel Fixed Points: Computing with ELU and GELU Infinite Networks"). With
+   * P = (1 + K₁₁)(1 + K₂₂), q = K₁₁K₂₂, D = P − K₁₂², δ = √D and A = atan2(K₁₂, δ):
+   *
+   * <pre>
+   *   T(K) = ((K₁₂² + q·D)/(P·δ) + K₁₂·A)/(2π) + K₁₂/4,
+   *   Ṫ(K) = 1/4 + A/(2π) + K₁₂/(2πδ)·(1/D + (1 − q)/P + 1)   (= ∂T/∂K₁₂, Price's theorem).
+   * </pre>
+   */
+  public static Nonlinearity gelu() {
+    return GELU;
+  }
+
+  /**
+   * φ(x) = sign(x) (neural-tangents' {@code Sign()}): T(K) = 1 − 2θ/π =
+   * (2/π)·arcsin(K₁₂/√(K₁₁K₂₂)), θ = atan2(√(K₁₁K₂₂ − K₁₂²), K₁₂). φ' is 0 wherever it exists, so Ṫ
+   * = 0 and the NTK of the layers below is cut off, as in neural-tangents and as automatic
+   * differentiation of a finite network sees it.
+   */
+  public static Nonlinearity sign() {
+    return SIGN;
+  }
+
+  /**
+   * φ(x) = a·sin(b·x + c) (neural-tangents' {@code Sin(a, b, c)}), from E[cos(b(u ∓ v))] =
+   * e^(−b²(K₁₁ + K₂₂ ∓ 2K₁₂)/2):
+   *
+   * <pre>
+   *   T(K) = (a²/2)·(e^(−b²(K₁₁ + K₂₂ − 2K₁₂)/2) − cos(2c)·e^(−b²(K₁₁ + K₂₂ + 2K₁₂)/2)),
+   *   Ṫ(K) = (a²b²/2)·(e^(−b²(K₁₁ + K₂₂ − 2K₁₂)/2) + cos(2c)·e^(−b²(K₁₁ + K₂₂ + 2K₁₂)/2)).
+   * </pre>
+   */
+  public static Nonlinearity sin(double a, double b, double c) {
+    requireFinite("a", a);
+    requireFinite("b", b);
+    requireFinite("c", c);
+    return new ClosedForms.Sine(a, b, c, false);
+  }
+
+  /** φ(x) = sin(x): {@link #sin(double, double, double)} with a = 1, b = 1, c = 0. */
+  public static Nonlinearity sin() {
+    return SIN;
+  }
+
+  /**
+   * φ(x) = a·cos(b·x + c) = a·sin(b·x + c + π/2) (neural-tangents' {@code Cos(a, b, c)}): the
+   * formulas of {@link #sin(double, double, double)} with cos(2c) replaced by −cos(2c).
+   */
+  public static Nonlinearity cos(double a, double b, double c) {
+    requireFinite("a", a);
+    requireFinite("b", b);
+    requireFinite("c", c);
+    return new ClosedForms.Sine(a, b, c, true);
+  }
+
+  /** φ(x) = cos(x). */
+  public static Nonlinearity cos() {
+    return COS;
+  }
+
+  /**
+   * φ(x) = √2·sin(√(2γ)·x + π/4) (neural-tangents' {@code Rbf(gamma)}; Rahimi &amp; Recht 2007,
+   * random Fourier features), whose NNGP is the RBF kernel: T(K) = exp(−γ(K₁₁ + K₂₂ − 2K₁₂)), which
+   * on inputs is exp(−γ‖x − x'‖²/d); Ṫ(K) = 2γ·T(K).
+   *
+   * @throws IllegalArgumentException unless γ is finite and positive
+   */
+  public static Nonlinearity rbf(double gamma) {
+    if (!(gamma > 0) || Double.isInfinite(gamma)) {
+      throw new IllegalArgumentException("gamma must be finite and positive, got " + gamma);
+    }
+    return new ClosedForms.Rbf(gamma);
+  }
+
+  /** φ(x) = x: T(K) = K, Ṫ(K) = 1; returns its input. */
+  public static Nonlinearity identity() {
+    return ClosedForms.Identity.INSTANCE;
+  }
+
+  /**
+   * Any pointwise activation, by Gauss–Hermite quadrature of degree {@code degree} in each of the
+   * two dimensions (neural-tangents' {@code ElementwiseNumerical}): T(K) = E[φ(u)φ(v)] and Ṫ(K) =
+   * E[φ'(u)φ'(v)], (u, v) ~ N(0, K), on a {@code degree}² grid after a Cholesky factorization of K.
+   * Accurate to ~1e-10 for smooth activations of moderate growth at degree ~50 and K of order 1;
+   * kinks and jumps converge slowly, so prefer a closed form for those. Costs 2·degree² evaluations
+   * of φ and φ' per kernel entry.
+   *
+   * @param fn φ
+   * @param derivative φ' (where φ is not differentiable, the value automatic differentiation would
+   *     give)
+   * @param degree the number of nodes per dimension, 1 to 200
+   */
+  public static Nonlinearity numerical(
+      DoubleUnaryOperator fn, DoubleUnaryOperator derivative, int degree) {
+    if (fn == null || derivative == null) {
+      throw new IllegalArgumentException("the activation and its derivative must be given");
+    }
+    if (degree < 1 || degree > 200) {
+      throw new IllegalArgumentException(
+          "Gauss–Hermite degree must be between 1 and 200, got " + degree);
+    }
+    return new GaussHermite(fn, derivative, degree);
+  }
+
+  /** {@link #numerical(DoubleUnaryOperator, DoubleUnaryOperator, int)} of an activation. */
+  public static Nonlinearity numerical(Activation activation, int degree) {
+    if (activation == null) {
+      throw new IllegalArgumentException("activation must be given");
+    }
+    return numerical(activation::apply, activation::derivative, degree);
+  }
+
+  /**
+   * The kernel layer of a pointwise activation, by its closed form.
    *
    * @throws IllegalArgumentException if the activation has no closed-form kernel here
    */
-  public static Layer activation(Activation activation) {
+  public static Nonlinearity activation(Activation activation) {
     if (activation == null) {
       throw new IllegalArgumentException("activation must be given");
     }
@@ -108,18 +246,36 @@ public final class Layers {
       case RELU -> relu();
       case ERF -> erf();
       case IDENTITY -> identity();
-      default ->
-          throw new IllegalArgumentException(
-              "no closed-form kernel for activation "
-                  + activation.id()
-                  + "; supported: relu, erf, identity");
+      case ABS -> abs();
+      case GELU -> gelu();
+      case SIGN -> sign();
+      case SIN -> sin();
+      case COS -> cos();
     };
   }
 
-  /** The layers applied one after another (neural-tangents' {@code serial}). */
+  /**
+   * The layers applied one after another (neural-tangents' {@code serial}). A chain of Dense layers
+   * and activations runs fused, all layers per entry in one pass, with the same arithmetic per
+   * entry as applying the layers one by one.
+   */
   public static Layer serial(Layer... layers) {
     List<Layer> list = List.of(layers);
     return new Serial(list);
+  }
+
+  private static final Nonlinearity RELU = new ClosedForms.AbRelu(0.0, 1.0, "Relu()");
+  private static final Nonlinearity ABS = new ClosedForms.AbRelu(-1.0, 1.0, "Abs()");
+  private static final Nonlinearity ERF = new ClosedForms.ErfAct(1.0, 1.0, 0.0);
+  private static final Nonlinearity GELU = new ClosedForms.Gelu();
+  private static final Nonlinearity SIGN = new ClosedForms.Sign();
+  private static final Nonlinearity SIN = new ClosedForms.Sine(1.0, 1.0, 0.0, false);
+  private static final Nonlinearity COS = new ClosedForms.Sine(1.0, 1.0, 0.0, true);
+
+  private static void requireFinite(String name, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(name + " must be finite, got " + value);
+    }
   }
 
   private static void requireStd(String name, double value) {
@@ -129,48 +285,56 @@ public final class Layers {
   }
 
   private record Dense(double wStd, double bStd, Parameterization parameterization, int inputWidth)
-      implements Layer {
+      implements Pointwise {
     @Override
-    public KernelState apply(KernelState in) {
+    public Op bind(int stateWidth) {
       double w2 = wStd * wStd;
       double b2 = bStd * bStd;
-      double[] k = in.nngp().data();
-      double[] theta = in.ntk().data();
-      double[] kNew = new double[k.length];
-      double[] thetaNew = new double[k.length];
       if (parameterization == Parameterization.NTK) {
-        for (int i = 0; i < k.length; i++) {
-          kNew[i] = w2 * k[i] + b2;
-          thetaNew[i] = kNew[i] + w2 * theta[i];
-        }
-      } else {
-        int nIn = inputWidth > 0 ? inputWidth : in.width();
-        if (nIn == 0) {
-          throw new IllegalArgumentException(
-              "a standard-parameterization Dense needs its input width N_in (Θ ← N_in·K + 1 + W²Θ),"
-                  + " but none was given and the incoming state does not know it");
-        }
-        for (int i = 0; i < k.length; i++) {
-          kNew[i] = w2 * k[i] + b2;
-          thetaNew[i] = nIn * k[i] + 1.0 + w2 * theta[i];
-        }
+        return new Op() {
+          @Override
+          public double variance(double v) {
+            return w2 * v + b2;
+          }
+
+          @Override
+          public void row(
+              double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+            for (int i = off, end = off + len; i < end; i++) {
+              double kNew = w2 * k[i] + b2;
+              k[i] = kNew;
+              theta[i] = kNew + w2 * theta[i];
+            }
+          }
+        };
       }
-      double[] var1 = affine(in.var1(), w2, b2);
-      double[] var2 = in.symmetric() ? var1 : affine(in.var2(), w2, b2);
-      return in.with(
-          new Matrix(in.rows(), in.cols(), kNew),
-          new Matrix(in.rows(), in.cols(), thetaNew),
-          var1,
-          var2,
-          0);
+      int nIn = inputWidth > 0 ? inputWidth : stateWidth;
+      if (nIn == 0) {
+        throw new IllegalArgumentException(
+            "a standard-parameterization Dense needs its input width N_in (Θ ← N_in·K + 1 + W²Θ),"
+                + " but none was given and the incoming state does not know it");
+      }
+      return new Op() {
+        @Override
+        public double variance(double v) {
+          return w2 * v + b2;
+        }
+
+        @Override
+        public void row(
+            double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+          for (int i = off, end = off + len; i < end; i++) {
+            double kOld = k[i];
+            k[i] = w2 * kOld + b2;
+            theta[i] = nIn * kOld + 1.0 + w2 * theta[i];
+          }
+        }
+      };
     }
 
-    private static double[] affine(double[] v, double w2, double b2) {
-      double[] out = new double[v.length];
-      for (int i = 0; i < v.length; i++) {
-        out[i] = w2 * v[i] + b2;
-      }
-      return out;
+    @Override
+    public int outputWidth(int inputWidth) {
+      return 0;
     }
 
     @Override
@@ -179,23 +343,13 @@ public final class Layers {
     }
   }
 
-  private enum Identity implements Layer {
-    INSTANCE;
-
+  record Serial(List<Layer> layers) implements Layer {
     @Override
     public KernelState apply(KernelState in) {
-      return in;
-    }
-
-    @Override
-    public String toString() {
-      return "Identity()";
-    }
-  }
-
-  private record Serial(List<Layer> layers) implements Layer {
-    @Override
-    public KernelState apply(KernelState in) {
+      List<Pointwise> chain = PointwiseEngine.flatten(this);
+      if (chain != null) {
+        return chain.isEmpty() ? in : PointwiseEngine.apply(chain, in);
+      }
       KernelState state = in;
       for (Layer layer : layers) {
         state = layer.apply(state);
@@ -206,94 +360,6 @@ public final class Layers {
     @Override
     public String toString() {
       return "Serial" + layers;
-    }
-  }
-
-  /** An activation with a closed-form (T, Ṫ), applied entry by entry. */
-  private enum Elementwise implements Layer {
-    RELU {
-      @Override
-      void transform(double k11, double k12, double k22, double[] t, double[] tDot, int at) {
-        double s = Math.sqrt(Math.max(k11 * k22 - k12 * k12, 0.0));
-        double piMinusTheta = Math.PI - Math.atan2(s, k12);
-        t[at] = (s + piMinusTheta * k12) * INV_TWO_PI;
-        tDot[at] = piMinusTheta * INV_TWO_PI;
-      }
-
-      @Override
-      public String toString() {
-        return "Relu()";
-      }
-    },
-    ERF {
-      @Override
-      void transform(double k11, double k12, double k22, double[] t, double[] tDot, int at) {
-        double det = 1.0 + 2.0 * (k11 + k22) + 4.0 * Math.max(k11 * k22 - k12 * k12, 0.0);
-        double root = Math.sqrt(det);
-        t[at] = TWO_OVER_PI * Math.atan2(2.0 * k12, root);
-        tDot[at] = FOUR_OVER_PI / root;
-      }
-
-      @Override
-      public String toString() {
-        return "Erf()";
-      }
-    };
-
-    /** Writes T(K) into {@code t[at]} and Ṫ(K) into {@code tDot[at]}. */
-    abstract void transform(double k11, double k12, double k22, double[] t, double[] tDot, int at);
-
-    @Override
-    public KernelState apply(KernelState in) {
-      int rows = in.rows();
-      int cols = in.cols();
-      boolean symmetric = in.symmetric();
-      double[] k = in.nngp().data();
-      double[] theta = in.ntk().data();
-      double[] var1 = in.var1();
-      double[] var2 = in.var2();
-      double[] kNew = new double[k.length];
-      double[] thetaNew = new double[k.length];
-      IntStream range = IntStream.range(0, rows);
-      if ((long) rows * cols >= PARALLEL_ENTRIES) {
-        range = range.parallel();
-      }
-      range.forEach(
-          i -> {
-            double v1 = var1[i];
-            int row = i * cols;
-            for (int j = symmetric ? i : 0; j < cols; j++) {
-              transform(v1, k[row + j], var2[j], kNew, thetaNew, row + j);
-              thetaNew[row + j] *= theta[row + j];
-            }
-          });
-      double[] newVar1 = variances(var1);
-      double[] newVar2 = symmetric ? newVar1 : variances(var2);
-      if (symmetric) {
-        for (int i = 0; i < rows; i++) {
-          kNew[i * cols + i] = newVar1[i];
-          for (int j = 0; j < i; j++) {
-            kNew[i * cols + j] = kNew[j * cols + i];
-            thetaNew[i * cols + j] = thetaNew[j * cols + i];
-          }
-        }
-      }
-      return in.with(
-          new Matrix(rows, cols, kNew),
-          new Matrix(rows, cols, thetaNew),
-          newVar1,
-          newVar2,
-          in.width());
-    }
-
-    /** T(v, v, v): the same arithmetic as a diagonal entry, so blocks stay consistent. */
-    private double[] variances(double[] var) {
-      double[] out = new double[var.length];
-      double[] unused = new double[var.length];
-      for (int i = 0; i < var.length; i++) {
-        transform(var[i], var[i], var[i], out, unused, i);
-      }
-      return out;
     }
   }
 }

@@ -1,10 +1,17 @@
 package dev.widescan.workers.kernel;
 
 import dev.widescan.workers.linalg.Matrix;
+import java.util.List;
 
 /**
  * Entry point: the infinite-width NNGP and NTK of a network on a train and a test set, following
  * neural-tangents' conventions (input kernel K₀ = x·x'/d, Θ₀ = 0; layers as in {@link Layers}).
+ *
+ * <p>Every block is computed from its own inputs only, so a large kernel is a set of tiles ({@link
+ * #tile}) whose memory is bounded by the tile, not by n; tiles assemble to exactly the kernel
+ * computed whole (same OpenBLAS build, CPU and thread count, see {@link PointwiseEngine}). Networks
+ * made of Dense layers and activations run fused: K₀ by DGEMM in fixed panels, then all layers per
+ * entry in one multi-threaded pass.
  */
 public final class NeuralKernels {
   private NeuralKernels() {}
@@ -18,11 +25,26 @@ public final class NeuralKernels {
    * @param xTest m × d
    */
   public static KernelBlocks fc(FcArchitecture arch, Matrix xTrain, Matrix xTest) {
-    return compute(arch.network(), xTrain, xTest);
+    return compute(arch.network(), xTrain, xTest, TestBlock.FULL);
+  }
+
+  /** As {@link #fc(FcArchitecture, Matrix, Matrix)}, with the test × test part as asked. */
+  public static KernelBlocks fc(
+      FcArchitecture arch, Matrix xTrain, Matrix xTest, TestBlock testBlock) {
+    return compute(arch.network(), xTrain, xTest, testBlock);
   }
 
   /** All six kernel blocks of any kernel-space network. */
   public static KernelBlocks compute(Layer network, Matrix xTrain, Matrix xTest) {
+    return compute(network, xTrain, xTest, TestBlock.FULL);
+  }
+
+  /**
+   * The train × train and test × train blocks of any kernel-space network, and the test × test
+   * block or only its diagonal.
+   */
+  public static KernelBlocks compute(
+      Layer network, Matrix xTrain, Matrix xTest, TestBlock testBlock) {
     if (xTrain.cols() != xTest.cols()) {
       throw new IllegalArgumentException(
           "train inputs are "
@@ -31,15 +53,123 @@ public final class NeuralKernels {
               + xTest.shape()
               + "; they need the same feature count");
     }
-    KernelState trainTrain = network.apply(KernelState.ofInputs(xTrain));
-    KernelState testTest = network.apply(KernelState.ofInputs(xTest));
-    KernelState testTrain = network.apply(KernelState.ofInputs(xTest, xTrain));
+    if (testBlock == null) {
+      throw new IllegalArgumentException("testBlock must be given (DIAGONAL or FULL)");
+    }
+    KernelState trainTrain = symmetric(network, xTrain);
+    KernelState testTrain = cross(network, xTest, xTrain);
+    if (testBlock == TestBlock.FULL) {
+      KernelState testTest = symmetric(network, xTest);
+      return new KernelBlocks(
+          trainTrain.nngp(),
+          testTrain.nngp(),
+          testTest.nngp(),
+          trainTrain.ntk(),
+          testTrain.ntk(),
+          testTest.ntk());
+    }
+    double[][] diagonal = diagonal(network, xTest);
     return new KernelBlocks(
         trainTrain.nngp(),
         testTrain.nngp(),
-        testTest.nngp(),
+        null,
         trainTrain.ntk(),
         testTrain.ntk(),
-        testTest.ntk());
+        null,
+        diagonal[0],
+        diagonal[1]);
+  }
+
+  /**
+   * One tile of the kernel of the examples {@code x} with themselves: rows {@code [rowFrom, rowTo)}
+   * × columns {@code [colFrom, colTo)}. A tile on the diagonal (equal ranges) is symmetric and
+   * computes its upper triangle only; a tile off it (disjoint ranges) is a plain block, of which a
+   * tiling needs only those above the diagonal (the others are their transposes).
+   *
+   * @throws IllegalArgumentException if the ranges fall outside x, or overlap without being equal
+   *     (tile a symmetric kernel on one grid of boundaries for rows and columns)
+   */
+  public static KernelState tile(
+      Layer network, Matrix x, int rowFrom, int rowTo, int colFrom, int colTo) {
+    checkRange("row", rowFrom, rowTo, x);
+    checkRange("column", colFrom, colTo, x);
+    if (rowFrom == colFrom && rowTo == colTo) {
+      return symmetric(network, x.rowRange(rowFrom, rowTo));
+    }
+    if (rowFrom < colTo && colFrom < rowTo) {
+      throw new IllegalArgumentException(
+          "rows ["
+              + rowFrom
+              + ", "
+              + rowTo
+              + ") and columns ["
+              + colFrom
+              + ", "
+              + colTo
+              + ") overlap without being equal; tile a symmetric kernel on one grid of"
+              + " boundaries for rows and columns");
+    }
+    return cross(network, x.rowRange(rowFrom, rowTo), x.rowRange(colFrom, colTo));
+  }
+
+  /**
+   * One tile of the kernel between two different example sets (e.g. test × train): rows {@code
+   * [rowFrom, rowTo)} of {@code xRows} × rows {@code [colFrom, colTo)} of {@code xCols}.
+   */
+  public static KernelState tile(
+      Layer network, Matrix xRows, int rowFrom, int rowTo, Matrix xCols, int colFrom, int colTo) {
+    checkRange("row", rowFrom, rowTo, xRows);
+    checkRange("column", colFrom, colTo, xCols);
+    if (xRows.cols() != xCols.cols()) {
+      throw new IllegalArgumentException(
+          "row inputs are "
+              + xRows.shape()
+              + " but column inputs are "
+              + xCols.shape()
+              + "; they need the same feature count");
+    }
+    return cross(network, xRows.rowRange(rowFrom, rowTo), xCols.rowRange(colFrom, colTo));
+  }
+
+  /**
+   * K(x, x) and Θ(x, x) of each example: {@code [0]} the NNGP diagonal, {@code [1]} the NTK
+   * diagonal, equal to the diagonal of the full symmetric block bit for bit.
+   */
+  public static double[][] diagonal(Layer network, Matrix x) {
+    List<Pointwise> chain = PointwiseEngine.flatten(network);
+    if (chain != null) {
+      return PointwiseEngine.diagonal(chain, x);
+    }
+    double[] k = new double[x.rows()];
+    double[] theta = new double[x.rows()];
+    for (int i = 0; i < x.rows(); i++) {
+      KernelState one = network.apply(KernelState.ofInputs(x.rowRange(i, i + 1)));
+      k[i] = one.nngp().get(0, 0);
+      theta[i] = one.ntk().get(0, 0);
+    }
+    return new double[][] {k, theta};
+  }
+
+  private static KernelState symmetric(Layer network, Matrix x) {
+    List<Pointwise> chain = PointwiseEngine.flatten(network);
+    if (chain != null && x.cols() > 0) {
+      return PointwiseEngine.fromInputs(chain, x, x, true);
+    }
+    return network.apply(KernelState.ofInputs(x));
+  }
+
+  private static KernelState cross(Layer network, Matrix xRows, Matrix xCols) {
+    List<Pointwise> chain = PointwiseEngine.flatten(network);
+    if (chain != null && xRows.cols() > 0) {
+      return PointwiseEngine.fromInputs(chain, xRows, xCols, false);
+    }
+    return network.apply(KernelState.ofInputs(xRows, xCols));
+  }
+
+  private static void checkRange(String what, int from, int to, Matrix x) {
+    if (from < 0 || to > x.rows() || from > to) {
+      throw new IllegalArgumentException(
+          what + " range [" + from + ", " + to + ") outside the " + x.rows() + " examples");
+    }
   }
 }

@@ -156,7 +156,8 @@ public final class Blas {
   public static Optional<Matrix> cholesky(Matrix symmetric) {
     int n = symmetric.rows();
     if (symmetric.cols() != n) {
-      throw new IllegalArgumentException("cholesky needs a square matrix, got " + symmetric.shape());
+      throw new IllegalArgumentException(
+          "cholesky needs a square matrix, got " + symmetric.shape());
     }
     double[] u = symmetric.data().clone();
     if (n > 0) {

@@ -11,5 +11,4 @@ public record KernelUnitParams(
     ArchitectureSpec architecture,
     List<String> kinds,
     List<Double> diagReg,
-    List<String> t,
-    double targetShift) {}
+    List<String> t) {}

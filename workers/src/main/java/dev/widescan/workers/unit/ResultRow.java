@@ -4,22 +4,36 @@ import java.io.Serializable;
 
 /**
  * One evaluated model: a kernel predictor at one (diag_reg, t) or one trained finite network. Axes
- * that do not apply to the model are null. {@code rowKey} identifies the row within its unit so a
- * retried unit overwrites rather than duplicates.
+ * that do not apply to the model are null, and so are the test metrics of a run that diverged
+ * ({@code divergedAtStep} and {@code note} say where and why). {@code rowKey} identifies the row
+ * within its unit so a retried unit overwrites rather than duplicates.
  */
 public record ResultRow(
     String rowKey,
     String model,
     DatasetSpec dataset,
     ArchitectureSpec architecture,
-    Double lr,
-    Double weightDecay,
-    Integer epochs,
-    Integer batchSize,
-    Integer seed,
+    Training training,
     Double diagReg,
     Double t,
-    double testAccuracy,
-    double testMse,
+    Double testAccuracy,
+    Double testMse,
     Double trainLoss)
-    implements Serializable {}
+    implements Serializable {
+
+  /** How a finite network was trained and how the run ended. */
+  public record Training(
+      String loss,
+      double lr,
+      double momentum,
+      double weightDecay,
+      String weightDecayMode,
+      boolean centred,
+      int epochs,
+      int batchSize,
+      int seed,
+      Long divergedAtStep,
+      String note,
+      double trainSeconds)
+      implements Serializable {}
+}

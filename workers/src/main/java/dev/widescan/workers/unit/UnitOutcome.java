@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What computing a unit produced: result rows and the test-set predictions as an Arrow IPC stream
+ * What computing a unit produced: result rows, a training curve (finite units), and the test-set
+ * predictions as an Arrow IPC stream
  * (see {@code dev.widescan.workers.arrow.PredictionsCodec}), or the reason it failed and whether
  * trying again could help.
  */
@@ -12,6 +13,7 @@ public record UnitOutcome(
     long unitId,
     int attempt,
     List<ResultRow> rows,
+    List<CurveRow> curve,
     byte[] predictionsArrow,
     String error,
     boolean retryable,
@@ -21,10 +23,21 @@ public record UnitOutcome(
 
   public static UnitOutcome success(
       WorkUnit unit, List<ResultRow> rows, byte[] predictionsArrow, double seconds, String worker) {
+    return success(unit, rows, List.of(), predictionsArrow, seconds, worker);
+  }
+
+  public static UnitOutcome success(
+      WorkUnit unit,
+      List<ResultRow> rows,
+      List<CurveRow> curve,
+      byte[] predictionsArrow,
+      double seconds,
+      String worker) {
     return new UnitOutcome(
         unit.id(),
         unit.attempt(),
         List.copyOf(rows),
+        List.copyOf(curve),
         predictionsArrow,
         null,
         false,
@@ -35,7 +48,7 @@ public record UnitOutcome(
   public static UnitOutcome failure(
       WorkUnit unit, String error, boolean retryable, double seconds, String worker) {
     return new UnitOutcome(
-        unit.id(), unit.attempt(), List.of(), null, error, retryable, seconds, worker);
+        unit.id(), unit.attempt(), List.of(), List.of(), null, error, retryable, seconds, worker);
   }
 
   public boolean succeeded() {

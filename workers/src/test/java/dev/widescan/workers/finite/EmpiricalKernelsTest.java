@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.widescan.workers.kernel.FcArchitecture;
-import dev.widescan.workers.kernel.KernelBlocks;
 import dev.widescan.workers.kernel.NeuralKernels;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
@@ -22,27 +21,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EmpiricalKernelsTest {
   private static final int D = 16;
 
+  /**
+   * Mean over three initializations of the relative Frobenius error of the kernel of 8 inputs at
+   * depth 2. Measured at width 128 / 2048: relu-ntk 0.146 / 0.033, erf-ntk 0.162 / 0.049,
+   * relu-standard 0.157 / 0.035, erf-standard 0.219 / 0.068 (≈ 1/√width: a 16× wider network, a 4×
+   * smaller error).
+   */
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"RELU, NTK", "ERF, NTK", "RELU, STANDARD", "ERF, STANDARD"})
   void empiricalNtkOfAWideNetworkMatchesTheAnalyticNtk(Activation act, Parameterization p) {
-    Matrix x = FiniteFixtures.sphere(6, D, 1);
-    Matrix x2 = FiniteFixtures.sphere(4, D, 2);
-    double narrow = ntkError(x, x2, act, p, 128);
-    double wide = ntkError(x, x2, act, p, 2048);
+    Matrix x = FiniteFixtures.sphere(8, D, 1);
+    double narrow = meanNtkError(x, act, p, 128);
+    double wide = meanNtkError(x, act, p, 2048);
     System.out.printf(
-        "empirical NTK %s %s depth 2: relative error %.4f at width 128, %.4f at width 2048%n",
+        "empirical NTK %s %s depth 2: mean relative error %.4f at width 128, %.4f at width 2048%n",
         act.id(), p.id(), narrow, wide);
-    assertTrue(wide < 0.05, "relative error " + wide + " at width 2048");
-    assertTrue(wide < 0.6 * narrow, "width 2048: " + wide + ", width 128: " + narrow);
+    assertTrue(wide < 0.1, "relative error " + wide + " at width 2048");
+    assertTrue(wide < 0.5 * narrow, "width 2048: " + wide + ", width 128: " + narrow);
   }
 
-  private static double ntkError(
-      Matrix x1, Matrix x2, Activation act, Parameterization p, int width) {
-    KernelBlocks analytic =
-        NeuralKernels.fc(new FcArchitecture(2, act, 1.5, 0.2, p, width), x2, x1);
-    FcNetwork net = FcNetwork.initialize(new FcSpec(D, width, 2, 3, act, p, 1.5, 0.2), 7);
-    // test × train block: rows x1, columns x2
-    return relativeError(EmpiricalKernels.ntk(net, x1, x2), analytic.ntkTestTrain());
+  private static double meanNtkError(Matrix x, Activation act, Parameterization p, int width) {
+    Matrix analytic =
+        NeuralKernels.fc(new FcArchitecture(2, act, 1.5, 0.2, p, width), x, x).ntkTrainTrain();
+    FcSpec spec = new FcSpec(D, width, 2, 3, act, p, 1.5, 0.2);
+    double sum = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      sum += relativeError(EmpiricalKernels.ntk(FcNetwork.initialize(spec, seed), x, x), analytic);
+    }
+    return sum / 3;
   }
 
   @Test
@@ -52,7 +58,8 @@ class EmpiricalKernelsTest {
     FcSpec spec = new FcSpec(4, 5, 2, 3, Activation.ERF, Parameterization.STANDARD, 1.3, 0.4);
     FcNetwork net = FcNetwork.initialize(spec, 2);
     Matrix x = FiniteFixtures.sphere(3, 4, 9);
-    Matrix theta = EmpiricalKernels.ntk(net, x, x);
+    // a distinct second argument takes the two-set path
+    Matrix theta = EmpiricalKernels.ntk(net, x, x.copy());
     for (int i = 0; i < 3; i++) {
       for (int j = 0; j < 3; j++) {
         double s = 0;

@@ -174,12 +174,8 @@ class UnitStoreTest {
     return new ResultRow(
         key,
         "ntk",
-        new DatasetSpec("fashion-mnist", 10, 10, "standardize"),
+        new DatasetSpec("fashion-mnist", 10, 10, "standardize", "first", "centred", "abc"),
         new ArchitectureSpec("fc", "relu", 1, 1.5, 0.1, "ntk", null),
-        null,
-        null,
-        null,
-        null,
         null,
         1e-4,
         Double.POSITIVE_INFINITY,

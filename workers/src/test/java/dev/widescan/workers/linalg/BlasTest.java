@@ -1,0 +1,69 @@
+package dev.widescan.workers.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The added BLAS/LAPACK entry points against the general product and plain identities. */
+class BlasTest {
+  private static Matrix gaussian(long seed, int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] d = new double[rows * cols];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = random.nextGaussian();
+    }
+    return new Matrix(rows, cols, d);
+  }
+
+  @Test
+  void syrkIsTheSymmetricProduct() {
+    Matrix a = gaussian(1, 37, 11);
+    Matrix c = Matrix.zeros(37, 37);
+    Blas.syrk(0.5, a, false, 0.0, c);
+    Matrix expected = Blas.multiply(a, false, a, true);
+    Blas.scale(expected, 0.5);
+    assertArrayEquals(expected.data(), c.data(), 1e-12);
+    Matrix ct = Matrix.zeros(11, 11);
+    Blas.syrk(1.0, a, true, 0.0, ct);
+    assertArrayEquals(Blas.multiply(a, true, a, false).data(), ct.data(), 1e-12);
+  }
+
+  @Test
+  void nativeGemmMatchesTheHeapProduct() {
+    Matrix a = gaussian(2, 20, 7);
+    Matrix b = gaussian(3, 9, 7);
+    try (NativeMatrix na = NativeMatrix.of(a);
+        NativeMatrix nb = NativeMatrix.of(b);
+        NativeMatrix nc = NativeMatrix.zeros(5, 9)) {
+      Blas.gemm(2.0, na.rows(10, 15), false, nb, true, 0.0, nc);
+      Matrix expected = Blas.multiply(a.rowRange(10, 15), false, b, true);
+      Blas.scale(expected, 2.0);
+      assertArrayEquals(expected.data(), nc.toMatrix().data(), 1e-13);
+      assertThrows(
+          IllegalArgumentException.class, () -> Blas.gemm(1.0, na, false, nb, false, 0.0, nc));
+    }
+  }
+
+  @Test
+  void choleskySolvesPositiveDefiniteSystems() {
+    Matrix a = gaussian(4, 30, 40);
+    Matrix spd = Blas.multiply(a, false, a, true);
+    Matrix u = Blas.cholesky(spd).orElseThrow();
+    Matrix utu = Blas.multiply(u, true, u, false);
+    assertArrayEquals(spd.data(), utu.data(), 1e-10);
+    assertEquals(0.0, u.get(5, 2));
+    Matrix b = gaussian(5, 30, 3);
+    Matrix x = Blas.cholesky(spd).map(f -> Blas.choleskySolve(f, b)).orElseThrow();
+    assertArrayEquals(b.data(), Blas.multiply(spd, x).data(), 1e-9);
+  }
+
+  @Test
+  void choleskyOfAnIndefiniteMatrixIsEmpty() {
+    Matrix m = Matrix.of(new double[][] {{1, 2}, {2, 1}});
+    assertTrue(Blas.cholesky(m).isEmpty());
+  }
+}
