@@ -37,7 +37,7 @@ class SweepEndToEndTest {
       model: {family: fc, activation: relu, depth: [1, 2], W_std: 1.4142135623730951, b_std: 0.1}
       kernel: {kinds: [nngp, ntk], diag_reg: [0.0001, 0.01, 1.0], t: [100, inf]}
       finite: {width: [64, 256], parameterization: [ntk], lr: [10.0], weight_decay: [0.0],
-               epochs: 20, batch_size: 50, seeds: 2}
+               epochs: 20, batch_size: 50, seeds: 2, ensemble: true}
       """;
 
   @Inject AgroalDataSource db;
@@ -52,8 +52,8 @@ class SweepEndToEndTest {
         .then()
         .statusCode(200)
         .body("status", equalTo("done"))
-        .body("units.done", equalTo(10))
-        .body("units.total", equalTo(10))
+        .body("units.done", equalTo(14))
+        .body("units.total", equalTo(14))
         .body("units.failed", equalTo(0));
 
     assertEquals(
@@ -61,7 +61,8 @@ class SweepEndToEndTest {
         strings(
             "SELECT DISTINCT u.status FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id WHERE su.sweep_id = ?",
             id));
-    assertEquals(10L, count("SELECT count(*) FROM sweep_unit WHERE sweep_id = ?", id));
+    // Per depth: 1 kernel unit, 2 widths x (2 seeds + 1 ensemble).
+    assertEquals(14L, count("SELECT count(*) FROM sweep_unit WHERE sweep_id = ?", id));
 
     // Per depth: NNGP at 3 diag_reg, NTK at 3 diag_reg x 2 times, 2 widths x 2 seeds finite.
     assertEquals(2 * 3L, count(resultsWhere("r.model = 'nngp'"), id));
@@ -84,8 +85,8 @@ class SweepEndToEndTest {
     // Chance is 0.1. Single finite nets carry their random f0, so they trail the kernels
     // (DESIGN.md).
     String weak =
-        "r.test_accuracy > 1 OR r.test_mse <= 0 OR r.model = 'finite' AND r.test_accuracy <= 0.2"
-            + " OR r.model <> 'finite' AND r.test_accuracy <= 0.5";
+        "r.test_accuracy > 1 OR r.test_mse <= 0 OR r.model IN ('finite', 'ensemble') AND r.test_accuracy <= 0.2"
+            + " OR r.model IN ('nngp', 'ntk') AND r.test_accuracy <= 0.5";
     assertEquals(
         List.of(),
         strings(
@@ -110,13 +111,25 @@ class SweepEndToEndTest {
     assertEquals(
         0L,
         count(
-            resultsWhere("r.model <> 'finite' AND (r.width IS NOT NULL OR r.diag_reg IS NULL)"),
+            resultsWhere(
+                "r.model IN ('nngp', 'ntk') AND (r.width IS NOT NULL OR r.diag_reg IS NULL)"),
+            id));
+
+    // An ensemble's MSE is at most its members' mean MSE (Jensen), here for every width and depth.
+    assertEquals(4L, count(resultsWhere("r.model = 'ensemble' AND r.seed IS NULL"), id));
+    assertEquals(
+        0L,
+        count(
+            resultsWhere(
+                "r.model = 'ensemble' AND r.test_mse > (SELECT avg(m.test_mse) FROM result m"
+                    + " WHERE m.model = 'finite' AND m.depth = r.depth AND m.width = r.width"
+                    + " AND m.unit_id IN (SELECT unit_id FROM sweep_unit WHERE sweep_id = su.sweep_id)) + 1e-12"),
             id));
 
     // The API shows exactly the database's rows; infinite t is written "inf".
     JsonPath results =
         given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().jsonPath();
-    assertEquals(26, results.getList("$").size());
+    assertEquals(30, results.getList("$").size());
     assertTrue(results.getList("t").contains("inf"));
     List<Map<String, Object>> finite =
         results.param("m", "finite").getList("findAll { it.model == m }");
@@ -129,7 +142,7 @@ class SweepEndToEndTest {
             .extract()
             .asString();
     String[] lines = csv.split("\r\n");
-    assertEquals(27, lines.length);
+    assertEquals(31, lines.length);
     assertTrue(
         lines[0].startsWith(
             "unit_id,model,dataset,train_size,test_size,preprocess,subset,targets,dataset_identity,activation,depth"),

@@ -58,19 +58,26 @@ class SweepSteeringTest {
             name: diverging
             dataset: {name: fashion-mnist, train: 100, test: 50}
             model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
-            finite: {width: 64, lr: [10.0, 1.0e7], epochs: 3, batch_size: 25, seeds: 1}
+            finite: {width: 64, lr: [10.0, 1.0e7], epochs: 3, batch_size: 25, seeds: 2, ensemble: true}
             """);
     JsonPath sweep = awaitFinished(id);
     assertEquals("done", sweep.getString("status"));
-    assertEquals(2, sweep.getInt("units.done"));
+    assertEquals(6, sweep.getInt("units.done"));
     JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
-    Map<String, Object> diverged = rows.getMap("find { it.lr == 1.0e7 }");
+    Map<String, Object> diverged = rows.getMap("find { it.lr == 1.0e7 && it.model == 'finite' }");
     assertEquals(null, diverged.get("test_accuracy"));
     assertTrue(((Number) diverged.get("diverged_at_step")).longValue() >= 1, diverged.toString());
     assertTrue(diverged.get("note").toString().startsWith("diverged at step"), diverged.toString());
-    Map<String, Object> trained = rows.getMap("find { it.lr == 10.0 }");
+    Map<String, Object> trained =
+        rows.getMap("find { it.lr == 10.0 && it.model == 'finite' && it.seed == 0 }");
     assertTrue(((Number) trained.get("test_accuracy")).doubleValue() > 0.2, trained.toString());
     assertEquals(null, trained.get("diverged_at_step"));
+
+    Map<String, Object> lost = rows.getMap("find { it.lr == 1.0e7 && it.model == 'ensemble' }");
+    assertEquals(null, lost.get("test_accuracy"));
+    assertEquals("member seed 0 left no predictions (it diverged)", lost.get("note"));
+    Map<String, Object> ensemble = rows.getMap("find { it.lr == 10.0 && it.model == 'ensemble' }");
+    assertEquals("mean of 2 networks, seeds [0, 1]", ensemble.get("note"));
 
     // 100 examples in batches of 25: a curve point per epoch (4 steps), step 0 included.
     long unit = ((Number) trained.get("unit_id")).longValue();

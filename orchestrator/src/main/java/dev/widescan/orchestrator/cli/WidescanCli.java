@@ -32,6 +32,7 @@ import picocli.CommandLine.ParentCommand;
       WidescanCli.Status.class,
       WidescanCli.Results.class,
       WidescanCli.Steer.class,
+      WidescanCli.DatasetsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class WidescanCli {
@@ -192,6 +193,22 @@ public final class WidescanCli {
           spec.commandLine().getErr(),
           cli.request("/api/sweeps/" + id + "/" + action)
               .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+  }
+
+  @Command(
+      name = "datasets",
+      description = "The datasets the orchestrator's workers can read, with sizes and shapes.")
+  static final class DatasetsCommand implements Callable<Integer> {
+    @ParentCommand WidescanCli cli;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return cli.call(
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr(),
+          cli.request("/api/datasets").GET());
     }
   }
 }

@@ -100,6 +100,18 @@ final class SpecFields {
     }
   }
 
+  boolean bool(String field, boolean fallback) {
+    if (!has(field)) {
+      return fallback;
+    }
+    JsonNode v = node.get(field);
+    if (!v.isBoolean()) {
+      error(path(field), "expected true or false, got " + describe(v));
+      return fallback;
+    }
+    return v.asBoolean();
+  }
+
   Integer integer(String field, Integer fallback, IntPredicate valid, String expected) {
     if (!has(field)) {
       if (fallback == null) {

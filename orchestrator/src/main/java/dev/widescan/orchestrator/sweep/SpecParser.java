@@ -9,6 +9,7 @@ import dev.widescan.workers.data.Preprocessing;
 import dev.widescan.workers.data.Subset;
 import dev.widescan.workers.data.Targets;
 import dev.widescan.workers.finite.WeightDecay;
+import dev.widescan.workers.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,12 @@ public final class SpecParser {
   private static final ObjectMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = new JsonMapper();
   static final int MAX_UNITS = 100_000;
+
+  /** Every activation with both a closed-form kernel and a finite-network implementation. */
+  private static final Set<String> ACTIVATIONS =
+      java.util.Arrays.stream(Activation.values())
+          .map(Activation::id)
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
 
   private SpecParser() {}
 
@@ -74,7 +81,7 @@ public final class SpecParser {
       model =
           new SweepSpec.Model(
               m.string("family", "fc", Set.of("fc")),
-              m.stringAxis("activation", null, Set.of("relu", "erf", "identity")),
+              m.stringAxis("activation", null, ACTIVATIONS),
               m.intAxis("depth", null, v -> v >= 0 && v <= 100, "an integer in 0..100"),
               m.numberAxis("W_std", null, v -> v > 0, "a number > 0"),
               m.numberAxis("b_std", List.of(0.0), v -> v >= 0, "a number >= 0"));
@@ -111,7 +118,11 @@ public final class SpecParser {
                   f.integer("batch_size", null, v -> v >= 1, "an integer >= 1"),
                   seeds(f),
                   f.integer(
-                      "curve_every", 0, v -> v >= 0, "an integer >= 0 (steps; 0 = every epoch)")));
+                      "curve_every", 0, v -> v >= 0, "an integer >= 0 (steps; 0 = every epoch)"),
+                  f.bool("ensemble", false)));
+      if (finite.get().ensemble() && finite.get().seeds().size() < 2) {
+        errors.add(new FieldError("finite.ensemble", "an ensemble needs at least 2 seeds"));
+      }
       f.rejectUnknown();
     }
     top.rejectUnknown();

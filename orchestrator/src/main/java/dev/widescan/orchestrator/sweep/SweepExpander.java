@@ -3,6 +3,7 @@ package dev.widescan.orchestrator.sweep;
 import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.DatasetSpec;
+import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
 import dev.widescan.workers.unit.UnitJson;
@@ -22,7 +23,16 @@ public final class SweepExpander {
 
   /** A unit to be stored: what it computes and its canonical parameters. */
   public record PlannedUnit(
-      UnitKind kind, String contentHash, String kernelKey, String paramsJson) {}
+      UnitKind kind,
+      String contentHash,
+      String kernelKey,
+      String paramsJson,
+      List<String> dependsOn) {
+
+    PlannedUnit(UnitKind kind, String contentHash, String kernelKey, String paramsJson) {
+      this(kind, contentHash, kernelKey, paramsJson, List.of());
+    }
+  }
 
   /**
    * @param identity the content identity (hash) of the data a request selects; may throw {@link
@@ -92,6 +102,8 @@ public final class SweepExpander {
           for (boolean centred : f.centred()) {
             for (double lr : f.lr()) {
               for (double wd : f.weightDecay()) {
+                List<String> members = new ArrayList<>();
+                FiniteUnitParams first = null;
                 for (int seed : f.seeds()) {
                   FiniteUnitParams params =
                       new FiniteUnitParams(
@@ -109,6 +121,15 @@ public final class SweepExpander {
                           f.curveEvery());
                   String hash = UnitJson.contentHash(UnitKind.FINITE, params);
                   units.add(new PlannedUnit(UnitKind.FINITE, hash, hash, UnitJson.write(params)));
+                  members.add(hash);
+                  first = first == null ? params : first;
+                }
+                if (f.ensemble()) {
+                  EnsembleUnitParams ensemble = new EnsembleUnitParams(first, f.seeds());
+                  String hash = UnitJson.contentHash(UnitKind.ENSEMBLE, ensemble);
+                  units.add(
+                      new PlannedUnit(
+                          UnitKind.ENSEMBLE, hash, hash, UnitJson.write(ensemble), members));
                 }
               }
             }
@@ -138,7 +159,7 @@ public final class SweepExpander {
                         * f.centred().size()
                         * f.lr().size()
                         * f.weightDecay().size()
-                        * f.seeds().size())
+                        * (f.seeds().size() + (f.ensemble() ? 1 : 0)))
             .orElse(0L);
     return architectures * (kernel + finite);
   }

@@ -38,6 +38,7 @@ public record SweepSpec(
    * @param centred whether to train f − f₀ (the paper's centring), an axis of booleans
    * @param weightDecayMode plain or ntk-equivalent
    * @param curveEvery steps between points of the training curve; 0 = once per epoch
+   * @param ensemble also evaluate the mean prediction over the seeds as its own result
    */
   public record Finite(
       List<Integer> width,
@@ -51,5 +52,6 @@ public record SweepSpec(
       int epochs,
       int batchSize,
       List<Integer> seeds,
-      long curveEvery) {}
+      long curveEvery,
+      boolean ensemble) {}
 }

@@ -108,7 +108,8 @@ public class SweepStore {
         try (PreparedStatement upsert =
                 c.prepareStatement(
                     """
-                    INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES (?, ?, ?, ?::jsonb)
+                    INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)
+                    VALUES (?, ?, ?, ?::jsonb, ?)
                     ON CONFLICT (content_hash) DO UPDATE SET
                       status = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 'pending' ELSE work_unit.status END,
                       attempts = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 0 ELSE work_unit.attempts END
@@ -117,16 +118,20 @@ public class SweepStore {
             PreparedStatement link =
                 c.prepareStatement(
                     "INSERT INTO sweep_unit (sweep_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+          Map<String, Long> idsByHash = new java.util.HashMap<>();
           for (SweepExpander.PlannedUnit u : units) {
             upsert.setString(1, u.contentHash());
             upsert.setString(2, u.kind().id());
             upsert.setString(3, u.kernelKey());
             upsert.setString(4, u.paramsJson());
+            Long[] dependsOn = u.dependsOn().stream().map(idsByHash::get).toArray(Long[]::new);
+            upsert.setArray(5, c.createArrayOf("bigint", dependsOn));
             long unitId;
             try (ResultSet rs = upsert.executeQuery()) {
               rs.next();
               unitId = rs.getLong(1);
             }
+            idsByHash.put(u.contentHash(), unitId);
             link.setLong(1, sweepId);
             link.setLong(2, unitId);
             link.addBatch();

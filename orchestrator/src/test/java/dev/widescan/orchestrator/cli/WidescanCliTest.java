@@ -56,6 +56,22 @@ class WidescanCliTest {
   }
 
   @Test
+  void listsTheDatasetsTheWorkersCanRead() throws Exception {
+    Output listed = run("datasets");
+    assertEquals(0, listed.code, listed.err);
+    JsonNode fashion = null;
+    for (JsonNode d : json.readTree(listed.out).get("datasets")) {
+      if (d.get("name").asText().equals("fashion-mnist")) {
+        fashion = d;
+      }
+    }
+    assertTrue(fashion != null, listed.out);
+    assertTrue(fashion.get("train").asLong() >= 2000, fashion.toString());
+    assertEquals(10, fashion.get("classes").asInt());
+    assertEquals("[28,28]", fashion.get("shape").toString().replace(" ", ""));
+  }
+
+  @Test
   void reportsWhatTheServerRejectsAndBadUsage() throws Exception {
     Path spec = dir.resolve("bad.yaml");
     Files.writeString(

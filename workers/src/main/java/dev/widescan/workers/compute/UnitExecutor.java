@@ -9,6 +9,7 @@ import dev.widescan.workers.data.LoadedDataset;
 import dev.widescan.workers.data.Targets;
 import dev.widescan.workers.finite.Budget;
 import dev.widescan.workers.finite.CurvePoint;
+import dev.widescan.workers.finite.Ensemble;
 import dev.widescan.workers.finite.Examples;
 import dev.widescan.workers.finite.FcSpec;
 import dev.widescan.workers.finite.Loss;
@@ -28,6 +29,7 @@ import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.CurveRow;
+import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
 import dev.widescan.workers.unit.ResultRow;
@@ -35,12 +37,17 @@ import dev.widescan.workers.unit.TimeValues;
 import dev.widescan.workers.unit.UnitJson;
 import dev.widescan.workers.unit.UnitOutcome;
 import dev.widescan.workers.unit.WorkUnit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network.
- * It knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
+ * Computes one work unit on the CPU: kernels and their predictions, or a trained finite network. It
+ * knows nothing of Flink; a failure becomes a failed {@link UnitOutcome} with its reason, and is
  * marked retryable only when it is not a property of the unit itself. A finite network that
  * diverges is a result (a row saying where and why), not a failure.
  */
@@ -61,6 +68,8 @@ public final class UnitExecutor {
             runKernel(unit, UnitJson.read(unit.paramsJson(), KernelUnitParams.class), start);
         case FINITE ->
             runFinite(unit, UnitJson.read(unit.paramsJson(), FiniteUnitParams.class), start);
+        case ENSEMBLE ->
+            runEnsemble(unit, UnitJson.read(unit.paramsJson(), EnsembleUnitParams.class), start);
       };
     } catch (NotPositiveDefiniteException | IllegalArgumentException | DatasetException e) {
       return UnitOutcome.failure(unit, e.getMessage(), false, seconds(start), worker);
@@ -113,8 +122,7 @@ public final class UnitExecutor {
       KernelUnitParams p,
       Prediction pred,
       LoadedDataset loaded) {
-    String key =
-        model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
+    String key = model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
     rows.add(
         new ResultRow(
             key,
@@ -195,8 +203,94 @@ public final class UnitExecutor {
     byte[] arrow =
         predictions == null
             ? null
-            : PredictionsCodec.encode(List.of(new Predictions("finite", predictions)), data.yTest());
+            : PredictionsCodec.encode(
+                List.of(new Predictions("finite", predictions)), data.yTest());
     return UnitOutcome.success(unit, List.of(row), curve(run), arrow, seconds(start), worker);
+  }
+
+  /**
+   * The ensemble's predictor is the mean of its members' test predictions (Lee et al. 2020, §3:
+   * "ensembles of networks ... approach the kernel's prediction"), read from the artifacts the
+   * members wrote. A member that left none (it diverged) makes the ensemble a result without
+   * metrics that says which.
+   */
+  private UnitOutcome runEnsemble(WorkUnit unit, EnsembleUnitParams p, long start) {
+    FiniteUnitParams m = p.member();
+    LoadedDataset loaded = datasets.get(m.dataset());
+    Loss loss = Loss.parse(m.loss() == null ? "mse" : m.loss());
+    Examples test =
+        examples(
+            loss,
+            loaded.data().xTest(),
+            loaded.data().yTest(),
+            loaded.testTargets(),
+            loaded.data());
+    List<String> inputs = unit.inputArtifacts();
+    if (inputs.size() != p.seeds().size()) {
+      throw new IllegalStateException(
+          "ensemble of "
+              + p.seeds().size()
+              + " seeds received "
+              + inputs.size()
+              + " member artifacts");
+    }
+    List<Matrix> members = new ArrayList<>();
+    String missing = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i) == null) {
+        missing = "member seed " + p.seeds().get(i) + " left no predictions (it diverged)";
+        break;
+      }
+      members.add(readPredictions(inputs.get(i)));
+    }
+    Matrix mean = missing == null ? Ensemble.mean(members) : null;
+    ResultRow.Training training =
+        new ResultRow.Training(
+            loss.id(),
+            m.lr(),
+            m.momentum(),
+            m.weightDecay(),
+            m.weightDecayMode(),
+            m.centred(),
+            m.epochs(),
+            m.batchSize(),
+            null,
+            null,
+            missing == null
+                ? "mean of " + members.size() + " networks, seeds " + p.seeds()
+                : missing,
+            0.0);
+    ResultRow row =
+        new ResultRow(
+            "ensemble",
+            "ensemble",
+            m.dataset(),
+            m.architecture(),
+            training,
+            null,
+            null,
+            mean == null ? null : Metrics.accuracy(mean, loaded.data().yTest()),
+            mean == null ? null : Metrics.mse(mean, test.y()),
+            null);
+    byte[] arrow =
+        mean == null
+            ? null
+            : PredictionsCodec.encode(
+                List.of(new Predictions("ensemble", mean)), loaded.data().yTest());
+    return UnitOutcome.success(unit, List.of(row), arrow, seconds(start), worker);
+  }
+
+  private static Matrix readPredictions(String artifact) {
+    try {
+      Map<String, Matrix> decoded = PredictionsCodec.decode(Files.readAllBytes(Path.of(artifact)));
+      Matrix finite = decoded.get("finite");
+      if (finite == null) {
+        throw new IllegalStateException("artifact " + artifact + " holds no 'finite' predictions");
+      }
+      return finite;
+    } catch (IOException e) {
+      throw new UncheckedIOException("can't read member predictions " + artifact, e);
+    }
   }
 
   /** Cross-entropy trains on plain one-hot labels; MSE on the targets the dataset specifies. */

@@ -25,7 +25,10 @@ public final class ComputeUnits extends RichMapFunction<WorkUnit, UnitOutcome> {
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     Blas.setThreads(Runtime.getRuntime().availableProcessors() / parallelism);
-    executor = new UnitExecutor(DatasetRegistry.forPath(settings.dataDir()), UnitClaimReader.workerName() + "/compute-" + subtask);
+    executor =
+        new UnitExecutor(
+            DatasetRegistry.forPath(settings.dataDir()),
+            UnitClaimReader.workerName() + "/compute-" + subtask);
   }
 
   @Override

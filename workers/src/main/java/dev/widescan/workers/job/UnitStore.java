@@ -22,9 +22,10 @@ public final class UnitStore implements AutoCloseable {
   private static final String CLAIM =
       """
       WITH next AS (
-        SELECT id FROM work_unit
-        WHERE status = 'pending'
-           OR (status = 'running' AND lease_expires_at < now() AND attempts < max_attempts)
+        SELECT id FROM work_unit w
+        WHERE (status = 'pending'
+               OR (status = 'running' AND lease_expires_at < now() AND attempts < max_attempts))
+          AND NOT EXISTS (SELECT 1 FROM work_unit d WHERE d.id = ANY (w.depends_on) AND d.status <> 'done')
         ORDER BY id
         LIMIT 1
         FOR UPDATE SKIP LOCKED)
@@ -33,7 +34,24 @@ public final class UnitStore implements AutoCloseable {
              lease_expires_at = now() + make_interval(secs => ?), started_at = now(), error = NULL
         FROM next
        WHERE u.id = next.id
-      RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts
+      RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts, u.depends_on
+      """;
+
+  /** A unit that waits on one that failed or was cancelled would wait forever: fail it now. */
+  private static final String FAIL_ORPHANS =
+      """
+      UPDATE work_unit w
+         SET status = 'failed', finished_at = now(),
+             error = 'unit ' || d.id || ', which this one needs, is ' || d.status
+        FROM work_unit d
+       WHERE w.status = 'pending' AND d.id = ANY (w.depends_on) AND d.status IN ('failed', 'cancelled')
+      """;
+
+  private static final String INPUT_ARTIFACTS =
+      """
+      SELECT d.id, r.artifact FROM unnest(?::bigint[]) WITH ORDINALITY AS d(id, position)
+        LEFT JOIN result r ON r.unit_id = d.id AND r.row_key = 'finite'
+       ORDER BY d.position
       """;
 
   private static final String EXPIRE_EXHAUSTED =
@@ -46,11 +64,40 @@ public final class UnitStore implements AutoCloseable {
 
   private static final List<String> RESULT_COLUMNS =
       List.of(
-          "unit_id", "row_key", "model", "dataset", "preprocess", "subset", "targets",
-          "dataset_identity", "train_size", "test_size", "family", "activation", "depth", "w_std",
-          "b_std", "parameterization", "width", "loss", "lr", "momentum", "weight_decay",
-          "weight_decay_mode", "centred", "epochs", "batch_size", "seed", "diverged_at_step",
-          "note", "train_seconds", "diag_reg", "t", "test_accuracy", "test_mse", "train_loss",
+          "unit_id",
+          "row_key",
+          "model",
+          "dataset",
+          "preprocess",
+          "subset",
+          "targets",
+          "dataset_identity",
+          "train_size",
+          "test_size",
+          "family",
+          "activation",
+          "depth",
+          "w_std",
+          "b_std",
+          "parameterization",
+          "width",
+          "loss",
+          "lr",
+          "momentum",
+          "weight_decay",
+          "weight_decay_mode",
+          "centred",
+          "epochs",
+          "batch_size",
+          "seed",
+          "diverged_at_step",
+          "note",
+          "train_seconds",
+          "diag_reg",
+          "t",
+          "test_accuracy",
+          "test_mse",
+          "train_loss",
           "artifact");
 
   private static final String UPSERT_RESULT =
@@ -76,7 +123,6 @@ public final class UnitStore implements AutoCloseable {
         test_accuracy = EXCLUDED.test_accuracy
       """;
 
-
   private final Connection connection;
 
   private UnitStore(Connection connection) {
@@ -96,8 +142,10 @@ public final class UnitStore implements AutoCloseable {
    * lease expired on their last allowed attempt are marked failed first.
    */
   public Optional<WorkUnit> claim(String owner, int leaseSeconds) throws SQLException {
-    try (PreparedStatement expire = connection.prepareStatement(EXPIRE_EXHAUSTED)) {
+    try (PreparedStatement expire = connection.prepareStatement(EXPIRE_EXHAUSTED);
+        PreparedStatement orphans = connection.prepareStatement(FAIL_ORPHANS)) {
       expire.executeUpdate();
+      orphans.executeUpdate();
     }
     try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
       claim.setString(1, owner);
@@ -112,9 +160,27 @@ public final class UnitStore implements AutoCloseable {
                 UnitKind.parse(rs.getString(2)),
                 rs.getString(3),
                 rs.getString(4),
-                rs.getInt(5)));
+                rs.getInt(5),
+                inputArtifacts(rs.getArray(6))));
       }
     }
+  }
+
+  private List<String> inputArtifacts(java.sql.Array dependsOn) throws SQLException {
+    Long[] ids = (Long[]) dependsOn.getArray();
+    if (ids.length == 0) {
+      return List.of();
+    }
+    List<String> artifacts = new java.util.ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(INPUT_ARTIFACTS)) {
+      ps.setArray(1, dependsOn);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          artifacts.add(rs.getString(2));
+        }
+      }
+    }
+    return artifacts;
   }
 
   /**

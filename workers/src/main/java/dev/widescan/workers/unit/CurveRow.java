@@ -7,5 +7,10 @@ import java.io.Serializable;
  * = lr × step. Test values are null where they were not measured.
  */
 public record CurveRow(
-    long step, double t, double trainLoss, double trainAccuracy, Double testLoss, Double testAccuracy)
+    long step,
+    double t,
+    double trainLoss,
+    double trainAccuracy,
+    Double testLoss,
+    Double testAccuracy)
     implements Serializable {}

@@ -31,7 +31,7 @@ public record ResultRow(
       boolean centred,
       int epochs,
       int batchSize,
-      int seed,
+      Integer seed,
       Long divergedAtStep,
       String note,
       double trainSeconds)

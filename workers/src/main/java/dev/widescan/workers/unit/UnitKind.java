@@ -7,7 +7,9 @@ public enum UnitKind {
   /** NNGP and NTK of one architecture on one dataset, with predictions at every diag_reg and t. */
   KERNEL,
   /** One finite network trained by SGD from one seed. */
-  FINITE;
+  FINITE,
+  /** The mean prediction of finite networks that differ only in seed, from their stored outputs. */
+  ENSEMBLE;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -5,9 +5,8 @@ import java.util.List;
 
 /**
  * What computing a unit produced: result rows, a training curve (finite units), and the test-set
- * predictions as an Arrow IPC stream
- * (see {@code dev.widescan.workers.arrow.PredictionsCodec}), or the reason it failed and whether
- * trying again could help.
+ * predictions as an Arrow IPC stream (see {@code dev.widescan.workers.arrow.PredictionsCodec}), or
+ * the reason it failed and whether trying again could help.
  */
 public record UnitOutcome(
     long unitId,
