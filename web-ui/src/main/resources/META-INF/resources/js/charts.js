@@ -29,7 +29,7 @@ export const kernelSeriesName = (model, depth) => `${KERNEL_LABEL[model]} d=${de
  *   widths: every width the sweep covers (sets the x-range the limits span)
  * Per depth: the mean line, its min–max whiskers (same legend entry), NNGP and NTK.
  */
-export function accuracyVsWidthOption({ curves, limits, widths }) {
+export function accuracyVsWidthOption({ curves, ensembles = [], limits, widths }) {
   const [lo, hi] = widthRange(widths, curves);
   const depths = [...new Set([...curves.map((c) => c.depth), ...limits.map((l) => l.depth)])].sort((a, b) => a - b);
   const familyOf = (depth) => FAMILIES[depths.indexOf(depth) % FAMILIES.length];
@@ -51,6 +51,19 @@ export function accuracyVsWidthOption({ curves, limits, widths }) {
       });
       const spread = curve.points.filter((p) => p.n > 1);
       if (spread.length) series.push(whiskers(finiteSeriesName(depth), spread, family.finite));
+    }
+    const ensemble = ensembles.find((c) => c.depth === depth);
+    if (ensemble) {
+      series.push({
+        type: 'line',
+        name: `ensemble d=${depth}`,
+        data: ensemble.points.map((p) => [p.width, p.mean]),
+        color: family.finite,
+        symbol: 'diamond',
+        symbolSize: 9,
+        lineStyle: { width: 2, type: [6, 3] },
+        z: 3,
+      });
     }
     for (const limit of limits.filter((l) => l.depth === depth)) {
       const name = kernelSeriesName(limit.model, depth);

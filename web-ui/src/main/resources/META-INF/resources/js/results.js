@@ -4,10 +4,16 @@
  * the infinite-width limits (NNGP, NTK) per depth. No DOM, no network.
  */
 
-export const Model = Object.freeze({ NNGP: 'nngp', NTK: 'ntk', FINITE: 'finite' });
+export const Model = Object.freeze({
+  NNGP: 'nngp',
+  NTK: 'ntk',
+  FINITE: 'finite',
+  ENSEMBLE: 'ensemble',
+});
 
 const isKernel = (row) => row.model === Model.NNGP || row.model === Model.NTK;
-const isFinite = (row) => row.model === Model.FINITE;
+/** Trained networks: single ones and ensembles over seeds share the training choices. */
+const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSEMBLE;
 
 /**
  * Hyperparameters a user can fix for the accuracy-vs-width chart. Each applies to some
@@ -44,6 +50,20 @@ export const FILTERS = Object.freeze([
     label: 'Weight decay',
     appliesTo: isFinite,
     pickDefault: (rows, values) => bestValue(rows.filter(isFinite), 'weightDecay', values),
+    alwaysShow: false,
+  },
+  {
+    key: 'centred',
+    label: 'Centred (f − f₀)',
+    appliesTo: isFinite,
+    pickDefault: (rows, values) => bestValue(rows.filter(isFinite), 'centred', values),
+    alwaysShow: false,
+  },
+  {
+    key: 'loss',
+    label: 'Loss',
+    appliesTo: isFinite,
+    pickDefault: (rows, values) => (values.includes('mse') ? 'mse' : values[0]),
     alwaysShow: false,
   },
   {
@@ -110,8 +130,11 @@ export function applySelection(rows, selection) {
  * any remaining duplicates): mean, min, max, standard deviation and count.
  * Returns [{depth, points: [{width, mean, min, max, std, n}]}] sorted by depth and width.
  */
-export function finiteCurves(rows) {
-  const byDepth = groupBy(rows.filter((r) => isFinite(r) && r.width !== null), (r) => r.depth);
+export function finiteCurves(rows, model = Model.FINITE) {
+  const byDepth = groupBy(
+    rows.filter((r) => r.model === model && r.width !== null),
+    (r) => r.depth,
+  );
   return [...byDepth.entries()]
     .sort(([a], [b]) => a - b)
     .map(([depth, depthRows]) => ({

@@ -160,8 +160,9 @@ function renderControls() {
 function renderChart() {
   const selected = applySelection(state.rows, state.selection);
   const curves = finiteCurves(selected);
+  const ensembles = finiteCurves(selected, Model.ENSEMBLE);
   const limits = kernelLimits(selected);
-  const seriesFree = curves.length === 0 && limits.length === 0;
+  const seriesFree = curves.length === 0 && ensembles.length === 0 && limits.length === 0;
 
   $('chart-empty').hidden = !seriesFree;
   $('chart-empty').textContent =
@@ -181,7 +182,7 @@ function renderChart() {
     showError(errorRegion, `The chart cannot be drawn: ${e.message}. The results table below is complete.`);
     return;
   }
-  state.chart.render({ curves, limits, widths: state.widths });
+  state.chart.render({ curves, ensembles, limits, widths: state.widths });
   chartContainer.setAttribute('role', 'img');
   chartContainer.setAttribute('aria-label', chartSummary(curves, limits));
   $('chart-caption').textContent = caption(curves, limits);
@@ -217,7 +218,7 @@ function chartSummary(curves, limits) {
 
 // --- table ---------------------------------------------------------------------------------
 
-const MODEL_ORDER = { [Model.NNGP]: 0, [Model.NTK]: 1, [Model.FINITE]: 2 };
+const MODEL_ORDER = { [Model.NNGP]: 0, [Model.NTK]: 1, [Model.FINITE]: 2, [Model.ENSEMBLE]: 3 };
 const SORT_KEYS = ['depth', 'width', 'parameterization', 'trainSize', 'lr', 'weightDecay', 'seed', 'diagReg', 't'];
 
 function compareRows(a, b) {

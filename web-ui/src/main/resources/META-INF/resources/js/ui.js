@@ -102,6 +102,7 @@ function relativeTime(date) {
 /** A number for tables: fixed digits, null as an em dash, Infinity as ∞. */
 export function formatNumber(value, digits = 4) {
   if (value === null || value === undefined) return '—';
+  if (typeof value !== 'number') return String(value);
   if (value === Infinity) return '∞';
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
