@@ -6,6 +6,7 @@ import dev.widescan.workers.linalg.SymmetricEigen;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Infinite-width predictions by kernel regression, with neural-tangents' conventions ({@code
@@ -39,9 +40,78 @@ public final class KernelRegression {
    */
   public static List<Prediction> nngp(
       Matrix kTrainTrain, Matrix kTestTrain, Matrix yTrain, double[] diagRegs) {
-    return ntkOrNngp(
-        "NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, new double[] {Double.POSITIVE_INFINITY});
+    double[] infinity = {Double.POSITIVE_INFINITY};
+    if (diagRegs.length == 0 || diagRegs.length > CHOLESKY_MAX_RIDGES) {
+      return ntkOrNngp("NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, infinity);
+    }
+    // A few ridges at t = ∞ only: a Cholesky factorization per ridge (n³/3 each) is several
+    // times cheaper than one eigendecomposition. If one fails, the eigendecomposition path
+    // runs instead and reports the eigenvalue range.
+    int n = kTrainTrain.rows();
+    if (kTrainTrain.cols() != n
+        || kTestTrain.cols() != n
+        || yTrain.rows() != n
+        || n == 0
+        || firstNonFinite(kTrainTrain.data()) >= 0) {
+      return ntkOrNngp("NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, infinity);
+    }
+    double scale = kTrainTrain.trace() / n;
+    int k = yTrain.cols();
+    Matrix alphas = Matrix.zeros(n, k * diagRegs.length);
+    for (int c = 0; c < diagRegs.length; c++) {
+      double eps = diagRegs[c] * scale;
+      if (!(diagRegs[c] >= 0) || Double.isInfinite(diagRegs[c])) {
+        return ntkOrNngp("NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, infinity);
+      }
+      Matrix shifted = kTrainTrain.copy();
+      for (int i = 0; i < n; i++) {
+        shifted.data()[i * n + i] += eps;
+      }
+      Optional<Matrix> upper = Blas.cholesky(shifted);
+      if (upper.isEmpty()
+          || firstNonFinite(upper.get().data()) >= 0
+          || nearlySingular(upper.get())) {
+        return ntkOrNngp("NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, infinity);
+      }
+      Matrix alpha = Blas.choleskySolve(upper.get(), yTrain);
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(alpha.data(), i * k, alphas.data(), i * k * diagRegs.length + c * k, k);
+      }
+    }
+    requireFinite(kTestTrain, "NNGP test×train kernel");
+    Matrix predictions = Blas.multiply(kTestTrain, alphas);
+    List<Prediction> out = new ArrayList<>(diagRegs.length);
+    for (int c = 0; c < diagRegs.length; c++) {
+      out.add(
+          new Prediction(
+              diagRegs[c], Double.POSITIVE_INFINITY, columnBlock(predictions, c * k, k)));
+    }
+    return out;
   }
+
+  /**
+   * Every Cholesky pivot squared bounds λ_min from above, so a pivot² at the eigen path's tolerance
+   * (n·2⁻⁵²·max|λ|, with max|λ| ≥ the largest diagonal entry) sends the ridge to that path, which
+   * either succeeds or reports the eigenvalue range.
+   */
+  private static boolean nearlySingular(Matrix upper) {
+    int n = upper.rows();
+    double minPivot = Double.POSITIVE_INFINITY;
+    double maxDiagonal = 0;
+    for (int i = 0; i < n; i++) {
+      double u = upper.get(i, i);
+      minPivot = Math.min(minPivot, u * u);
+      double column = 0;
+      for (int r = 0; r <= i; r++) {
+        column += upper.get(r, i) * upper.get(r, i);
+      }
+      maxDiagonal = Math.max(maxDiagonal, column);
+    }
+    return minPivot <= n * Math.ulp(1.0) * maxDiagonal;
+  }
+
+  /** Above this many ridges one eigendecomposition beats a Cholesky factorization per ridge. */
+  static final int CHOLESKY_MAX_RIDGES = 8;
 
   /**
    * Means of NTK gradient flow on the MSE loss ‖f − y‖²/(2·n·k) (n examples, k outputs), at each
@@ -153,31 +223,50 @@ public final class KernelRegression {
 
     Matrix v = eigen.vectors();
     Matrix vty = Blas.multiply(v, true, y, false);
-    Matrix ktdV = Blas.multiply(ktd, v);
     int k = y.cols();
     double nk = (double) n * k;
-    List<Prediction> out = new ArrayList<>(diagRegs.length * times.length);
-    double[] factor = new double[n];
+    int combos = diagRegs.length * times.length;
+    // Column block c of `spectral` holds diag(factor_c) Vᵀy; then V·spectral gives every
+    // (diag_reg, t)'s coefficients and one product with K_td every prediction: O(n²·k·c + m·n·k·c)
+    // rather than the O(m·n²) of forming K_td·V.
+    Matrix spectral = Matrix.zeros(n, k * combos);
+    double[] sd = spectral.data();
+    double[] vt = vty.data();
+    int c = 0;
     for (double r : diagRegs) {
       double eps = r * scale;
       for (double t : times) {
         for (int i = 0; i < n; i++) {
-          factor[i] = flowFactor(lambda[i] + eps, t, nk);
-        }
-        Matrix scaled = vty.copy();
-        double[] s = scaled.data();
-        for (int i = 0; i < n; i++) {
-          for (int j = i * k, end = j + k; j < end; j++) {
-            s[j] *= factor[i];
+          double f = flowFactor(lambda[i] + eps, t, nk);
+          for (int j = 0; j < k; j++) {
+            sd[i * k * combos + c * k + j] = vt[i * k + j] * f;
           }
         }
-        out.add(new Prediction(r, t, Blas.multiply(ktdV, scaled)));
+        c++;
+      }
+    }
+    Matrix predictions = Blas.multiply(ktd, Blas.multiply(v, spectral));
+    List<Prediction> out = new ArrayList<>(combos);
+    c = 0;
+    for (double r : diagRegs) {
+      for (double t : times) {
+        out.add(new Prediction(r, t, columnBlock(predictions, c * k, k)));
+        c++;
       }
     }
     return out;
   }
 
   /** (1 − exp(−μ·t/N))/μ, its t = ∞ limit 1/μ, and its μ → 0 limit t/N. */
+  /** Columns [from, from + width) of {@code m}, copied. */
+  static Matrix columnBlock(Matrix m, int from, int width) {
+    Matrix out = Matrix.zeros(m.rows(), width);
+    for (int i = 0; i < m.rows(); i++) {
+      System.arraycopy(m.data(), i * m.cols() + from, out.data(), i * width, width);
+    }
+    return out;
+  }
+
   private static double flowFactor(double mu, double t, double norm) {
     if (t == Double.POSITIVE_INFINITY) {
       return 1.0 / mu;

@@ -50,6 +50,24 @@ class KernelRegressionTest {
   }
 
   @Test
+  void choleskyAndEigendecompositionPathsAgreeForEveryRidge() {
+    // A few ridges take one Cholesky factorization each; more take one eigendecomposition.
+    double[] few = {0, 1e-4, 0.3};
+    double[] many = {0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.3, 1.0};
+    for (double[] regs : List.of(few, many)) {
+      List<Prediction> nngp =
+          KernelRegression.nngp(kernels.nngpTrainTrain(), kernels.nngpTestTrain(), y, regs);
+      for (int i = 0; i < regs.length; i++) {
+        assertEquals(regs[i], nngp.get(i).diagReg());
+        assertClose(
+            ridgeSolve(kernels.nngpTrainTrain(), kernels.nngpTestTrain(), y, regs[i]),
+            nngp.get(i).mean(),
+            1e-9);
+      }
+    }
+  }
+
+  @Test
   void gradientFlowAtInfinityIsTheRidgeSolve() {
     double[] regs = {0, 1e-4, 0.3};
     List<Prediction> ps =
