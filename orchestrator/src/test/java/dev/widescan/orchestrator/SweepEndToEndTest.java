@@ -161,6 +161,43 @@ class SweepEndToEndTest {
   }
 
   @Test
+  void comparesNtkAndStandardParameterizationWithTheirOwnLimits() throws Exception {
+    long id =
+        submit(
+            """
+            name: parameterizations
+            dataset: {name: fashion-mnist, train: 200, test: 100}
+            model: {activation: erf, depth: 2, W_std: 1.5, b_std: 0.1}
+            kernel: {diag_reg: [0.001], t: [inf]}
+            finite: {width: [32, 512], parameterization: [ntk, standard], lr: 0.1, epochs: 2,
+                     batch_size: 50, seeds: 1}
+            """);
+    awaitFinished(id);
+    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
+    // The NNGP does not depend on the parameterization: the same numbers for both.
+    assertEquals(
+        strings(
+            resultsWhere("r.model = 'nngp' AND r.parameterization = 'ntk'")
+                .replace("count(*)", "r.test_mse::text"),
+            id),
+        strings(
+            resultsWhere("r.model = 'nngp' AND r.parameterization = 'standard' AND r.width = 512")
+                .replace("count(*)", "r.test_mse::text"),
+            id));
+    // The standard-parameterization NTK differs with the width it is computed for.
+    List<String> standardNtk =
+        strings(
+            resultsWhere("r.model = 'ntk' AND r.parameterization = 'standard'")
+                    .replace("count(*)", "r.width || ':' || r.test_mse")
+                + " ORDER BY r.width",
+            id);
+    assertEquals(2, standardNtk.size());
+    assertTrue(
+        !standardNtk.get(0).split(":")[1].equals(standardNtk.get(1).split(":")[1]),
+        standardNtk.toString());
+  }
+
+  @Test
   void reusesUnitsAlreadyComputedByAnotherSweep() throws Exception {
     String spec =
         SPEC.replace("e2e-small", "e2e-first")

@@ -88,18 +88,6 @@ public final class SpecParser {
       m.rejectUnknown();
     }
 
-    Optional<SweepSpec.Kernel> kernel = Optional.empty();
-    SpecFields k = top.object("kernel", false);
-    if (k != null) {
-      kernel =
-          Optional.of(
-              new SweepSpec.Kernel(
-                  k.stringAxis("kinds", List.of("nngp", "ntk"), Set.of("nngp", "ntk")),
-                  k.numberAxis("diag_reg", List.of(1e-4), v -> v >= 0, "a number >= 0"),
-                  k.timeAxis("t", List.of("inf"))));
-      k.rejectUnknown();
-    }
-
     Optional<SweepSpec.Finite> finite = Optional.empty();
     SpecFields f = top.object("finite", false);
     if (f != null) {
@@ -124,6 +112,37 @@ public final class SpecParser {
         errors.add(new FieldError("finite.ensemble", "an ensemble needs at least 2 seeds"));
       }
       f.rejectUnknown();
+    }
+    Optional<SweepSpec.Kernel> kernel = Optional.empty();
+    SpecFields k = top.object("kernel", false);
+    if (k != null) {
+      List<String> finiteParams =
+          finite.map(SweepSpec.Finite::parameterization).orElse(List.of("ntk"));
+      List<Integer> finiteWidths = finite.map(SweepSpec.Finite::width).orElse(null);
+      List<String> parameterization =
+          k.stringAxis("parameterization", finiteParams, Set.of("ntk", "standard"));
+      List<Integer> widths =
+          k.intAxis(
+              "width",
+              finiteWidths == null ? List.of() : finiteWidths,
+              v -> v >= 1 && v <= 65_536,
+              "an integer in 1..65536");
+      if (parameterization.contains("standard") && widths.isEmpty()) {
+        errors.add(
+            new FieldError(
+                "kernel.width",
+                "the standard-parameterization NTK depends on the finite width: give kernel.width"
+                    + " or a finite section with widths"));
+      }
+      kernel =
+          Optional.of(
+              new SweepSpec.Kernel(
+                  k.stringAxis("kinds", List.of("nngp", "ntk"), Set.of("nngp", "ntk")),
+                  k.numberAxis("diag_reg", List.of(1e-4), v -> v >= 0, "a number >= 0"),
+                  k.timeAxis("t", List.of("inf")),
+                  parameterization,
+                  widths));
+      k.rejectUnknown();
     }
     top.rejectUnknown();
 

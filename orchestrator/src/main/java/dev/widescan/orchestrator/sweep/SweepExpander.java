@@ -59,21 +59,27 @@ public final class SweepExpander {
         for (int depth : m.depth()) {
           for (double wStd : m.wStd()) {
             for (double bStd : m.bStd()) {
-              ArchitectureSpec kernelArch =
-                  new ArchitectureSpec(m.family(), activation, depth, wStd, bStd, "ntk", null);
-              String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
-              spec.kernel()
-                  .ifPresent(
-                      k -> {
-                        KernelUnitParams params =
-                            new KernelUnitParams(data, kernelArch, k.kinds(), k.diagReg(), k.t());
-                        units.add(
-                            new PlannedUnit(
-                                UnitKind.KERNEL,
-                                UnitJson.contentHash(UnitKind.KERNEL, params),
-                                kernelKey,
-                                UnitJson.write(params)));
-                      });
+              for (var variant : spec.kernel().map(SweepSpec.Kernel::variants).orElse(List.of())) {
+                SweepSpec.Kernel k = spec.kernel().orElseThrow();
+                ArchitectureSpec kernelArch =
+                    new ArchitectureSpec(
+                        m.family(),
+                        activation,
+                        depth,
+                        wStd,
+                        bStd,
+                        variant.getKey(),
+                        variant.getValue());
+                String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
+                KernelUnitParams params =
+                    new KernelUnitParams(data, kernelArch, k.kinds(), k.diagReg(), k.t());
+                units.add(
+                    new PlannedUnit(
+                        UnitKind.KERNEL,
+                        UnitJson.contentHash(UnitKind.KERNEL, params),
+                        kernelKey,
+                        UnitJson.write(params)));
+              }
               spec.finite()
                   .ifPresent(
                       f -> addFinite(units, f, data, m.family(), activation, depth, wStd, bStd));
@@ -148,7 +154,7 @@ public final class SweepExpander {
             * m.depth().size()
             * m.wStd().size()
             * m.bStd().size();
-    long kernel = spec.kernel().isPresent() ? 1 : 0;
+    long kernel = spec.kernel().map(k -> (long) k.variants().size()).orElse(0L);
     long finite =
         spec.finite()
             .map(

@@ -31,7 +31,31 @@ public record SweepSpec(
       List<Double> wStd,
       List<Double> bStd) {}
 
-  public record Kernel(List<String> kinds, List<Double> diagReg, List<String> t) {}
+  /**
+   * @param parameterization ntk and/or standard; defaults to the finite side's parameterizations
+   * @param width the finite input widths a standard-parameterization NTK is computed for (it
+   *     depends on them); defaults to the finite side's widths
+   */
+  public record Kernel(
+      List<String> kinds,
+      List<Double> diagReg,
+      List<String> t,
+      List<String> parameterization,
+      List<Integer> width) {
+
+    /** The architectures' (parameterization, width) pairs; width null where it does not matter. */
+    public List<java.util.Map.Entry<String, Integer>> variants() {
+      List<java.util.Map.Entry<String, Integer>> out = new java.util.ArrayList<>();
+      for (String p : parameterization) {
+        if (p.equals("standard")) {
+          width.forEach(w -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(p, w)));
+        } else {
+          out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(p, null));
+        }
+      }
+      return out;
+    }
+  }
 
   /**
    * @param loss mse or cross-entropy, an axis

@@ -98,6 +98,42 @@ class SpecParserTest {
   }
 
   @Test
+  void standardParameterizationKernelsAreComputedPerFiniteWidth() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: params
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: relu, depth: 1, W_std: 1.4}
+            kernel: {}
+            finite: {width: [64, 256], parameterization: [ntk, standard], lr: 1.0, epochs: 1,
+                     batch_size: 50}
+            """,
+            false);
+    List<SweepExpander.PlannedUnit> kernels =
+        SweepExpander.expand(spec, IDENTITY).stream()
+            .filter(u -> u.kind() == dev.widescan.workers.unit.UnitKind.KERNEL)
+            .toList();
+    // One width-independent NTK-parameterization kernel, one standard kernel per width.
+    assertEquals(3, kernels.size());
+    assertTrue(kernels.get(0).paramsJson().contains("\"parameterization\":\"ntk\""));
+    assertTrue(kernels.get(0).paramsJson().contains("\"width\":null"));
+    assertTrue(kernels.get(2).paramsJson().contains("\"parameterization\":\"standard\""));
+    assertTrue(kernels.get(2).paramsJson().contains("\"width\":256"));
+
+    SpecValidationException e =
+        assertThrows(
+            SpecValidationException.class,
+            () ->
+                SpecParser.parse(
+                    "name: x\ndataset: {name: fashion-mnist, train: 10, test: 10}\n"
+                        + "model: {activation: relu, depth: 1, W_std: 1}\n"
+                        + "kernel: {parameterization: standard}",
+                    false));
+    assertEquals("kernel.width", e.errors().get(0).field());
+  }
+
+  @Test
   void rejectsSweepWithoutDataset() {
     SpecValidationException e =
         assertThrows(

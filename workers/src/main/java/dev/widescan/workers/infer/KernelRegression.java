@@ -70,7 +70,7 @@ public final class KernelRegression {
       Optional<Matrix> upper = Blas.cholesky(shifted);
       if (upper.isEmpty()
           || firstNonFinite(upper.get().data()) >= 0
-          || nearlySingular(upper.get())) {
+          || nearlySingular(upper.get(), shifted)) {
         return ntkOrNngp("NNGP", kTrainTrain, kTestTrain, yTrain, diagRegs, infinity);
       }
       Matrix alpha = Blas.choleskySolve(upper.get(), yTrain);
@@ -94,18 +94,14 @@ public final class KernelRegression {
    * (n·2⁻⁵²·max|λ|, with max|λ| ≥ the largest diagonal entry) sends the ridge to that path, which
    * either succeeds or reports the eigenvalue range.
    */
-  private static boolean nearlySingular(Matrix upper) {
+  private static boolean nearlySingular(Matrix upper, Matrix shifted) {
     int n = upper.rows();
     double minPivot = Double.POSITIVE_INFINITY;
     double maxDiagonal = 0;
     for (int i = 0; i < n; i++) {
       double u = upper.get(i, i);
       minPivot = Math.min(minPivot, u * u);
-      double column = 0;
-      for (int r = 0; r <= i; r++) {
-        column += upper.get(r, i) * upper.get(r, i);
-      }
-      maxDiagonal = Math.max(maxDiagonal, column);
+      maxDiagonal = Math.max(maxDiagonal, Math.abs(shifted.get(i, i)));
     }
     return minPivot <= n * Math.ulp(1.0) * maxDiagonal;
   }
