@@ -198,6 +198,39 @@ class SweepEndToEndTest {
   }
 
   @Test
+  void empiricalKernelsApproachTheAnalyticOnesAsWidthGrows() throws Exception {
+    long id =
+        submit(
+            """
+            name: empirical
+            dataset: {name: fashion-mnist, train: 100, test: 100}
+            model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+            kernel: {diag_reg: [0.01], t: [inf]}
+            empirical: {width: [32, 2048], samples: 8}
+            """);
+    awaitFinished(id);
+    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
+    List<String> ntk =
+        strings(
+            resultsWhere("r.model = 'empirical_ntk'").replace("count(*)", "r.kernel_error::text")
+                + " ORDER BY r.width",
+            id);
+    assertEquals(2, ntk.size());
+    double narrow = Double.parseDouble(ntk.get(0));
+    double wide = Double.parseDouble(ntk.get(1));
+    // The empirical NTK's error shrinks like 1/sqrt(width): 8x narrower here, asserted 3x.
+    assertTrue(
+        wide < narrow / 3 && wide < 0.1, "error at width 32: " + narrow + ", at 2048: " + wide);
+    assertEquals(
+        0L,
+        count(
+            resultsWhere(
+                "r.model IN ('empirical_ntk', 'empirical_nngp') AND (r.test_accuracy <= 0.3"
+                    + " OR r.kernel_error IS NULL OR r.lr IS NOT NULL)"),
+            id));
+  }
+
+  @Test
   void reusesUnitsAlreadyComputedByAnotherSweep() throws Exception {
     String spec =
         SPEC.replace("e2e-small", "e2e-first")

@@ -144,16 +144,32 @@ public final class SpecParser {
                   widths));
       k.rejectUnknown();
     }
+    Optional<SweepSpec.Empirical> empirical = Optional.empty();
+    SpecFields e = top.object("empirical", false);
+    if (e != null) {
+      empirical =
+          Optional.of(
+              new SweepSpec.Empirical(
+                  e.intAxis("width", null, v -> v >= 1 && v <= 65_536, "an integer in 1..65536"),
+                  e.stringAxis(
+                      "parameterization",
+                      kernel.map(SweepSpec.Kernel::parameterization).orElse(List.of("ntk")),
+                      Set.of("ntk", "standard")),
+                  e.integer("samples", 16, v -> v >= 1 && v <= 100_000, "an integer in 1..100000"),
+                  seeds(e)));
+      e.rejectUnknown();
+    }
     top.rejectUnknown();
 
-    if (kernel.isEmpty() && finite.isEmpty() && errors.isEmpty()) {
+    if (kernel.isEmpty() && finite.isEmpty() && empirical.isEmpty() && errors.isEmpty()) {
       errors.add(
-          new FieldError("kernel", "a sweep needs a kernel section, a finite section, or both"));
+          new FieldError(
+              "kernel", "a sweep needs a kernel, finite or empirical section (or several)"));
     }
     if (!errors.isEmpty()) {
       throw new SpecValidationException(errors);
     }
-    SweepSpec spec = new SweepSpec(name, dataset, model, kernel, finite);
+    SweepSpec spec = new SweepSpec(name, dataset, model, kernel, finite, empirical);
     long units = SweepExpander.unitCount(spec);
     if (units > MAX_UNITS) {
       throw SpecValidationException.of(

@@ -3,6 +3,7 @@ package dev.widescan.orchestrator.sweep;
 import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.DatasetSpec;
+import dev.widescan.workers.unit.EmpiricalUnitParams;
 import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
@@ -83,6 +84,45 @@ public final class SweepExpander {
               spec.finite()
                   .ifPresent(
                       f -> addFinite(units, f, data, m.family(), activation, depth, wStd, bStd));
+              spec.empirical()
+                  .ifPresent(
+                      e -> {
+                        SweepSpec.Kernel k =
+                            spec.kernel()
+                                .orElse(
+                                    new SweepSpec.Kernel(
+                                        List.of("nngp", "ntk"),
+                                        List.of(1e-4),
+                                        List.of("inf"),
+                                        List.of(),
+                                        List.of()));
+                        for (int width : e.width()) {
+                          for (String parameterization : e.parameterization()) {
+                            for (int seed : e.seeds()) {
+                              EmpiricalUnitParams params =
+                                  new EmpiricalUnitParams(
+                                      data,
+                                      new ArchitectureSpec(
+                                          m.family(),
+                                          activation,
+                                          depth,
+                                          wStd,
+                                          bStd,
+                                          parameterization,
+                                          width),
+                                      e.samples(),
+                                      seed,
+                                      k.kinds(),
+                                      k.diagReg(),
+                                      k.t());
+                              String hash = UnitJson.contentHash(UnitKind.EMPIRICAL, params);
+                              units.add(
+                                  new PlannedUnit(
+                                      UnitKind.EMPIRICAL, hash, hash, UnitJson.write(params)));
+                            }
+                          }
+                        }
+                      });
             }
           }
         }
@@ -167,6 +207,10 @@ public final class SweepExpander {
                         * f.weightDecay().size()
                         * (f.seeds().size() + (f.ensemble() ? 1 : 0)))
             .orElse(0L);
-    return architectures * (kernel + finite);
+    long empirical =
+        spec.empirical()
+            .map(e -> (long) e.width().size() * e.parameterization().size() * e.seeds().size())
+            .orElse(0L);
+    return architectures * (kernel + finite + empirical);
   }
 }

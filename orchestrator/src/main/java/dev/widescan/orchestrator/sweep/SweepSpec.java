@@ -8,7 +8,22 @@ import java.util.Optional;
  * (train size, activation, depth, W_std, b_std); the finite side once per point of the full grid.
  */
 public record SweepSpec(
-    String name, Dataset dataset, Model model, Optional<Kernel> kernel, Optional<Finite> finite) {
+    String name,
+    Dataset dataset,
+    Model model,
+    Optional<Kernel> kernel,
+    Optional<Finite> finite,
+    Optional<Empirical> empirical) {
+
+  /**
+   * Empirical kernels of finite networks at these widths (Novak et al. 2019), used for the kernel
+   * section's predictions.
+   *
+   * @param samples initializations averaged for the NNGP estimate
+   * @param seeds initializations, one unit each
+   */
+  public record Empirical(
+      List<Integer> width, List<String> parameterization, int samples, List<Integer> seeds) {}
 
   /**
    * @param preprocess a {@code Preprocessing} id: standardize, scale, none, feature-standardize,

@@ -65,6 +65,7 @@ public class SweepStore {
           "test_accuracy",
           "test_mse",
           "train_loss",
+          "kernel_error",
           "diverged_at_step",
           "note",
           "train_seconds",

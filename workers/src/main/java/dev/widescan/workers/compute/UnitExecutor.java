@@ -9,8 +9,10 @@ import dev.widescan.workers.data.LoadedDataset;
 import dev.widescan.workers.data.Targets;
 import dev.widescan.workers.finite.Budget;
 import dev.widescan.workers.finite.CurvePoint;
+import dev.widescan.workers.finite.EmpiricalKernels;
 import dev.widescan.workers.finite.Ensemble;
 import dev.widescan.workers.finite.Examples;
+import dev.widescan.workers.finite.FcNetwork;
 import dev.widescan.workers.finite.FcSpec;
 import dev.widescan.workers.finite.Loss;
 import dev.widescan.workers.finite.SgdTrainer;
@@ -29,6 +31,7 @@ import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.CurveRow;
+import dev.widescan.workers.unit.EmpiricalUnitParams;
 import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
@@ -70,6 +73,8 @@ public final class UnitExecutor {
             runFinite(unit, UnitJson.read(unit.paramsJson(), FiniteUnitParams.class), start);
         case ENSEMBLE ->
             runEnsemble(unit, UnitJson.read(unit.paramsJson(), EnsembleUnitParams.class), start);
+        case EMPIRICAL ->
+            runEmpirical(unit, UnitJson.read(unit.paramsJson(), EmpiricalUnitParams.class), start);
       };
     } catch (NotPositiveDefiniteException | IllegalArgumentException | DatasetException e) {
       return UnitOutcome.failure(unit, e.getMessage(), false, seconds(start), worker);
@@ -278,6 +283,139 @@ public final class UnitExecutor {
             : PredictionsCodec.encode(
                 List.of(new Predictions("ensemble", mean)), loaded.data().yTest());
     return UnitOutcome.success(unit, List.of(row), arrow, seconds(start), worker);
+  }
+
+  /**
+   * Kernel regression with a finite network's own kernels (Novak et al. 2019, "Neural Tangents";
+   * Lee et al. 2020, §4): the empirical NTK at initialization and the NNGP estimated over {@code
+   * samples} initializations, each with its relative Frobenius distance to the analytic kernel on
+   * the training set. A kernel that cannot be inverted at some diag_reg is a row saying so.
+   */
+  private UnitOutcome runEmpirical(WorkUnit unit, EmpiricalUnitParams p, long start) {
+    LoadedDataset loaded = datasets.get(p.dataset());
+    Dataset data = loaded.data();
+    ArchitectureSpec a = p.architecture();
+    Activation activation = Activation.parse(a.activation());
+    Parameterization parameterization = Parameterization.parse(a.parameterization());
+    FcSpec spec =
+        new FcSpec(
+            data.xTrain().cols(),
+            a.width(),
+            a.depth(),
+            loaded.trainTargets().cols(),
+            activation,
+            parameterization,
+            a.wStd(),
+            a.bStd());
+    KernelBlocks analytic =
+        NeuralKernels.fc(
+            new FcArchitecture(
+                a.depth(), activation, a.wStd(), a.bStd(), parameterization, a.width()),
+            data.xTrain(),
+            data.xTest());
+    double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
+    double[] times = TimeValues.parseAll(p.t());
+    List<ResultRow> rows = new ArrayList<>();
+    List<Predictions> predictions = new ArrayList<>();
+    if (p.kinds().contains("ntk")) {
+      FcNetwork net = FcNetwork.initialize(spec, p.seed());
+      Matrix trainTrain = EmpiricalKernels.ntk(net, data.xTrain(), data.xTrain());
+      Matrix testTrain = EmpiricalKernels.ntk(net, data.xTest(), data.xTrain());
+      double error = relativeError(trainTrain, analytic.ntkTrainTrain());
+      addEmpirical(
+          rows,
+          predictions,
+          "empirical_ntk",
+          p,
+          loaded,
+          error,
+          () ->
+              KernelRegression.ntk(trainTrain, testTrain, loaded.trainTargets(), diagRegs, times));
+    }
+    if (p.kinds().contains("nngp")) {
+      Matrix trainTrain =
+          EmpiricalKernels.nngp(spec, data.xTrain(), data.xTrain(), p.samples(), p.seed());
+      Matrix testTrain =
+          EmpiricalKernels.nngp(spec, data.xTest(), data.xTrain(), p.samples(), p.seed());
+      double error = relativeError(trainTrain, analytic.nngpTrainTrain());
+      addEmpirical(
+          rows,
+          predictions,
+          "empirical_nngp",
+          p,
+          loaded,
+          error,
+          () -> KernelRegression.nngp(trainTrain, testTrain, loaded.trainTargets(), diagRegs));
+    }
+    byte[] arrow =
+        predictions.isEmpty() ? null : PredictionsCodec.encode(predictions, data.yTest());
+    return UnitOutcome.success(unit, rows, arrow, seconds(start), worker);
+  }
+
+  private static void addEmpirical(
+      List<ResultRow> rows,
+      List<Predictions> predictions,
+      String model,
+      EmpiricalUnitParams p,
+      LoadedDataset loaded,
+      double kernelError,
+      java.util.function.Supplier<List<Prediction>> regression) {
+    List<Prediction> results;
+    try {
+      results = regression.get();
+    } catch (NotPositiveDefiniteException e) {
+      ResultRow.Training note = empiricalNote(p, e.getMessage());
+      rows.add(
+          new ResultRow(
+              model,
+              model,
+              p.dataset(),
+              p.architecture(),
+              note,
+              null,
+              null,
+              null,
+              null,
+              null,
+              kernelError));
+      return;
+    }
+    ResultRow.Training provenance =
+        empiricalNote(p, p.samples() + " initializations from seed " + p.seed());
+    for (Prediction pred : results) {
+      String key = model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
+      rows.add(
+          new ResultRow(
+              key,
+              model,
+              p.dataset(),
+              p.architecture(),
+              provenance,
+              pred.diagReg(),
+              pred.t(),
+              Metrics.accuracy(pred.mean(), loaded.data().yTest()),
+              Metrics.mse(pred.mean(), loaded.testTargets()),
+              null,
+              kernelError));
+      predictions.add(new Predictions(key, pred.mean()));
+    }
+  }
+
+  private static ResultRow.Training empiricalNote(EmpiricalUnitParams p, String note) {
+    return new ResultRow.Training(null, 0, 0, 0, null, false, 0, 0, p.seed(), null, note, 0);
+  }
+
+  /** ‖a − b‖_F / ‖b‖_F. */
+  private static double relativeError(Matrix a, Matrix b) {
+    double diff = 0;
+    double norm = 0;
+    double[] x = a.data();
+    double[] y = b.data();
+    for (int i = 0; i < x.length; i++) {
+      diff += (x[i] - y[i]) * (x[i] - y[i]);
+      norm += y[i] * y[i];
+    }
+    return Math.sqrt(diff / norm);
   }
 
   private static Matrix readPredictions(String artifact) {

@@ -98,6 +98,7 @@ public final class UnitStore implements AutoCloseable {
           "test_accuracy",
           "test_mse",
           "train_loss",
+          "kernel_error",
           "artifact");
 
   private static final String UPSERT_RESULT =
@@ -314,31 +315,35 @@ public final class UnitStore implements AutoCloseable {
     ps.setDouble(i++, r.architecture().bStd());
     ps.setString(i++, r.architecture().parameterization());
     setInt(ps, i++, r.architecture().width());
-    ps.setString(i++, f == null ? null : f.loss());
-    setDouble(ps, i++, f == null ? null : f.lr());
-    setDouble(ps, i++, f == null ? null : f.momentum());
-    setDouble(ps, i++, f == null ? null : f.weightDecay());
-    ps.setString(i++, f == null ? null : f.weightDecayMode());
-    if (f == null) {
+    // Rows without a training run (kernels; empirical kernels keep a seed and a note) leave the
+    // training columns empty rather than zero.
+    ResultRow.Training trained = f != null && f.loss() != null ? f : null;
+    ps.setString(i++, trained == null ? null : trained.loss());
+    setDouble(ps, i++, trained == null ? null : trained.lr());
+    setDouble(ps, i++, trained == null ? null : trained.momentum());
+    setDouble(ps, i++, trained == null ? null : trained.weightDecay());
+    ps.setString(i++, trained == null ? null : trained.weightDecayMode());
+    if (trained == null) {
       ps.setNull(i++, Types.BOOLEAN);
     } else {
-      ps.setBoolean(i++, f.centred());
+      ps.setBoolean(i++, trained.centred());
     }
-    setInt(ps, i++, f == null ? null : f.epochs());
-    setInt(ps, i++, f == null ? null : f.batchSize());
+    setInt(ps, i++, trained == null ? null : trained.epochs());
+    setInt(ps, i++, trained == null ? null : trained.batchSize());
     setInt(ps, i++, f == null ? null : f.seed());
-    if (f == null || f.divergedAtStep() == null) {
+    if (trained == null || trained.divergedAtStep() == null) {
       ps.setNull(i++, Types.BIGINT);
     } else {
-      ps.setLong(i++, f.divergedAtStep());
+      ps.setLong(i++, trained.divergedAtStep());
     }
     ps.setString(i++, f == null ? null : f.note());
-    setDouble(ps, i++, f == null ? null : f.trainSeconds());
+    setDouble(ps, i++, trained == null ? null : trained.trainSeconds());
     setDouble(ps, i++, r.diagReg());
     setDouble(ps, i++, r.t());
     setDouble(ps, i++, r.testAccuracy());
     setDouble(ps, i++, r.testMse());
     setDouble(ps, i++, r.trainLoss());
+    setDouble(ps, i++, r.kernelError());
     ps.setString(i, artifact);
   }
 

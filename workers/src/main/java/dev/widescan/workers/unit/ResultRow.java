@@ -18,8 +18,34 @@ public record ResultRow(
     Double t,
     Double testAccuracy,
     Double testMse,
-    Double trainLoss)
+    Double trainLoss,
+    Double kernelError)
     implements Serializable {
+
+  public ResultRow(
+      String rowKey,
+      String model,
+      DatasetSpec dataset,
+      ArchitectureSpec architecture,
+      Training training,
+      Double diagReg,
+      Double t,
+      Double testAccuracy,
+      Double testMse,
+      Double trainLoss) {
+    this(
+        rowKey,
+        model,
+        dataset,
+        architecture,
+        training,
+        diagReg,
+        t,
+        testAccuracy,
+        testMse,
+        trainLoss,
+        null);
+  }
 
   /** How a finite network was trained and how the run ended. */
   public record Training(

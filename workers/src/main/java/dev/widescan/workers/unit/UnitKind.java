@@ -9,7 +9,12 @@ public enum UnitKind {
   /** One finite network trained by SGD from one seed. */
   FINITE,
   /** The mean prediction of finite networks that differ only in seed, from their stored outputs. */
-  ENSEMBLE;
+  ENSEMBLE,
+  /**
+   * The empirical NTK (Jacobian inner products at initialization) and a Monte-Carlo NNGP of a
+   * finite network at one width, used as kernels for the same predictions (Novak et al. 2019).
+   */
+  EMPIRICAL;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
