@@ -381,7 +381,11 @@ public final class UnitExecutor {
       return;
     }
     ResultRow.Training provenance =
-        empiricalNote(p, p.samples() + " initializations from seed " + p.seed());
+        empiricalNote(
+            p,
+            model.equals("empirical_ntk")
+                ? "NTK of the network initialized from seed " + p.seed()
+                : "NNGP over " + p.samples() + " initializations from seed " + p.seed());
     for (Prediction pred : results) {
       String key = model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
       rows.add(
