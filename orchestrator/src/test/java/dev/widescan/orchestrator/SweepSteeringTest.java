@@ -72,6 +72,8 @@ class SweepSteeringTest {
         rows.getMap("find { it.lr == 10.0 && it.model == 'finite' && it.seed == 0 }");
     assertTrue(((Number) trained.get("test_accuracy")).doubleValue() > 0.2, trained.toString());
     assertEquals(null, trained.get("diverged_at_step"));
+    assertEquals(12, ((Number) trained.get("steps")).intValue(), "3 epochs of 4 batches");
+    assertTrue(((Number) diverged.get("steps")).intValue() < 12, diverged.toString());
 
     Map<String, Object> lost = rows.getMap("find { it.lr == 1.0e7 && it.model == 'ensemble' }");
     assertEquals(null, lost.get("test_accuracy"));

@@ -31,7 +31,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class ResultsArrow {
   static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
-  private static final Set<String> INT64 = Set.of("unit_id", "diverged_at_step");
+  private static final Set<String> INT64 = Set.of("unit_id", "diverged_at_step", "steps");
   private static final Set<String> BOOL = Set.of("centred");
   private static final Set<String> INT32 =
       Set.of("train_size", "test_size", "depth", "width", "epochs", "batch_size", "seed");

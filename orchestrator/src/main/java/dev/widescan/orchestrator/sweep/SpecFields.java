@@ -112,15 +112,20 @@ final class SpecFields {
     return v.asBoolean();
   }
 
-  Integer integer(String field, Integer fallback, IntPredicate valid, String expected) {
+  /**
+   * An integer; a missing required one (null fallback) is an error and reads as 0, so the caller
+   * can finish building the spec before the errors are thrown.
+   */
+  int integer(String field, Integer fallback, IntPredicate valid, String expected) {
+    int placeholder = fallback == null ? 0 : fallback;
     if (!has(field)) {
       if (fallback == null) {
         error(path(field), "is required (" + expected + ")");
       }
-      return fallback;
+      return placeholder;
     }
     Integer value = asInt(node.get(field), path(field), valid, expected);
-    return value == null ? fallback : value;
+    return value == null ? placeholder : value;
   }
 
   double number(

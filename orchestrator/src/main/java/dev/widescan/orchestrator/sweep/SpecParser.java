@@ -102,12 +102,20 @@ public final class SpecParser {
                   f.booleanAxis("centred", List.of(false)),
                   f.parsed("weight_decay_mode", "plain", t -> WeightDecay.parse(t).id()),
                   f.number("momentum", 0.0, false, v -> v >= 0 && v < 1, "a number in [0, 1)"),
-                  f.integer("epochs", null, v -> v >= 1 && v <= 100_000, "an integer in 1..100000"),
+                  f.integer(
+                      "epochs",
+                      f.has("steps") ? 0 : null,
+                      v -> v >= 1 && v <= 100_000,
+                      "an integer in 1..100000"),
+                  f.integer("steps", 0, v -> v >= 1, "an integer >= 1"),
                   f.integer("batch_size", null, v -> v >= 1, "an integer >= 1"),
                   seeds(f),
                   f.integer(
                       "curve_every", 0, v -> v >= 0, "an integer >= 0 (steps; 0 = every epoch)"),
                   f.bool("ensemble", false)));
+      if (finite.get().epochs() > 0 && finite.get().steps() > 0) {
+        errors.add(new FieldError("finite.steps", "give epochs or steps, not both"));
+      }
       if (finite.get().ensemble() && finite.get().seeds().size() < 2) {
         errors.add(new FieldError("finite.ensemble", "an ensemble needs at least 2 seeds"));
       }

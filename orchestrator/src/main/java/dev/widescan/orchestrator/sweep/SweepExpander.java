@@ -162,6 +162,7 @@ public final class SweepExpander {
                           f.weightDecayMode(),
                           centred,
                           f.epochs(),
+                          f.steps(),
                           f.batchSize(),
                           seed,
                           f.curveEvery());

@@ -76,6 +76,8 @@ public record SweepSpec(
    * @param loss mse or cross-entropy, an axis
    * @param centred whether to train f − f₀ (the paper's centring), an axis of booleans
    * @param weightDecayMode plain or ntk-equivalent
+   * @param epochs training length in epochs, or 0 when {@code steps} is given
+   * @param steps training length in optimizer steps, or 0
    * @param curveEvery steps between points of the training curve; 0 = once per epoch
    * @param ensemble also evaluate the mean prediction over the seeds as its own result
    */
@@ -89,6 +91,7 @@ public record SweepSpec(
       String weightDecayMode,
       double momentum,
       int epochs,
+      long steps,
       int batchSize,
       List<Integer> seeds,
       long curveEvery,

@@ -58,6 +58,7 @@ public class SweepStore {
           "weight_decay_mode",
           "centred",
           "epochs",
+          "steps",
           "batch_size",
           "seed",
           "diag_reg",

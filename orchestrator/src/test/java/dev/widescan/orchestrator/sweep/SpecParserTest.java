@@ -134,6 +134,32 @@ class SpecParserTest {
   }
 
   @Test
+  void trainsForEpochsOrStepsButNotBoth() {
+    String base =
+        "name: s\ndataset: {name: fashion-mnist, train: 100, test: 10}\n"
+            + "model: {activation: relu, depth: 1, W_std: 1}\n";
+    SweepSpec.Finite f =
+        SpecParser.parse(base + "finite: {width: 8, lr: 1, steps: 250, batch_size: 10}", false)
+            .finite()
+            .orElseThrow();
+    assertEquals(250, f.steps());
+    assertEquals(0, f.epochs());
+    SpecValidationException both =
+        assertThrows(
+            SpecValidationException.class,
+            () ->
+                SpecParser.parse(
+                    base + "finite: {width: 8, lr: 1, steps: 250, epochs: 2, batch_size: 10}",
+                    false));
+    assertEquals("finite.steps", both.errors().get(0).field());
+    SpecValidationException neither =
+        assertThrows(
+            SpecValidationException.class,
+            () -> SpecParser.parse(base + "finite: {width: 8, lr: 1, batch_size: 10}", false));
+    assertEquals("finite.epochs", neither.errors().get(0).field());
+  }
+
+  @Test
   void rejectsSweepWithoutDataset() {
     SpecValidationException e =
         assertThrows(

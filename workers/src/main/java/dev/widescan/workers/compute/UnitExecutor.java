@@ -166,7 +166,8 @@ public final class UnitExecutor {
     int batch = Math.min(p.batchSize(), train.size());
     long stepsPerEpoch = (train.size() + batch - 1) / batch;
     TrainingConfig config =
-        TrainingConfig.sgd(p.lr(), Budget.epochs(p.epochs()))
+        TrainingConfig.sgd(
+                p.lr(), p.steps() > 0 ? Budget.steps(p.steps()) : Budget.epochs(p.epochs()))
             .withLoss(loss)
             .withMomentum(p.momentum())
             .withWeightDecay(
@@ -187,6 +188,7 @@ public final class UnitExecutor {
             p.weightDecayMode(),
             p.centred(),
             p.epochs(),
+            run.steps(),
             p.batchSize(),
             p.seed(),
             run.divergence().map(d -> d.step()).orElse(null),
@@ -258,6 +260,7 @@ public final class UnitExecutor {
             m.weightDecayMode(),
             m.centred(),
             m.epochs(),
+            m.steps(),
             m.batchSize(),
             null,
             null,
@@ -406,7 +409,7 @@ public final class UnitExecutor {
   }
 
   private static ResultRow.Training empiricalNote(EmpiricalUnitParams p, String note) {
-    return new ResultRow.Training(null, 0, 0, 0, null, false, 0, 0, p.seed(), null, note, 0);
+    return new ResultRow.Training(null, 0, 0, 0, null, false, 0, 0, 0, p.seed(), null, note, 0);
   }
 
   /** ‖a − b‖_F / ‖b‖_F. */

@@ -88,6 +88,7 @@ public final class UnitStore implements AutoCloseable {
           "weight_decay_mode",
           "centred",
           "epochs",
+          "steps",
           "batch_size",
           "seed",
           "diverged_at_step",
@@ -329,6 +330,11 @@ public final class UnitStore implements AutoCloseable {
       ps.setBoolean(i++, trained.centred());
     }
     setInt(ps, i++, trained == null ? null : trained.epochs());
+    if (trained == null) {
+      ps.setNull(i++, Types.BIGINT);
+    } else {
+      ps.setLong(i++, trained.steps());
+    }
     setInt(ps, i++, trained == null ? null : trained.batchSize());
     setInt(ps, i++, f == null ? null : f.seed());
     if (trained == null || trained.divergedAtStep() == null) {

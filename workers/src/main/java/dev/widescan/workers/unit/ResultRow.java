@@ -56,6 +56,7 @@ public record ResultRow(
       String weightDecayMode,
       boolean centred,
       int epochs,
+      long steps,
       int batchSize,
       Integer seed,
       Long divergedAtStep,
