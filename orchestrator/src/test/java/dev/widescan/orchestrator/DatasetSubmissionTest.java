@@ -69,6 +69,49 @@ class DatasetSubmissionTest {
         given().get("/api/datasets").jsonPath().getList("datasets.name").contains("fashion-mnist"));
   }
 
+  @Test
+  void recordsSubsetPreprocessingAndTargetsWithEveryResult() throws InterruptedException {
+    String spec =
+        """
+        name: zca
+        dataset: {name: fashion-mnist, train: 200, test: 100, subset: "stratified:seed=1",
+                  preprocess: "zca:eps=0.1", targets: one-hot}
+        model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+        kernel: {diag_reg: [0.001], t: [inf]}
+        finite: {width: 64, lr: 5.0, epochs: 5, batch_size: 50, loss: cross_entropy}
+        """;
+    long id =
+        given()
+            .contentType("application/yaml")
+            .body(spec.getBytes(StandardCharsets.UTF_8))
+            .post("/api/sweeps")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    String status = "";
+    for (int i = 0; i < 1200 && List.of("", "pending", "running").contains(status); i++) {
+      Thread.sleep(100);
+      status = given().get("/api/sweeps/" + id).jsonPath().getString("status");
+    }
+    assertEquals("done", status);
+    JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
+    assertEquals(3, rows.getList("$").size());
+    assertEquals(List.of("zca:eps=0.1"), rows.getList("preprocess").stream().distinct().toList());
+    assertEquals(List.of("stratified:seed=1"), rows.getList("subset").stream().distinct().toList());
+    assertEquals(List.of("one-hot"), rows.getList("targets").stream().distinct().toList());
+    assertEquals(1, rows.getList("dataset_identity").stream().distinct().count());
+    assertEquals("cross_entropy", rows.getString("find { it.model == 'finite' }.loss"));
+    // Kernels do well on whitened inputs; five epochs of plain SGD on them only beat chance (0.1).
+    assertTrue(
+        rows.getDouble("find { it.model == 'nngp' }.test_accuracy") > 0.6, rows.prettyPrint());
+    assertTrue(
+        rows.getDouble("find { it.model == 'ntk' }.test_accuracy") > 0.6, rows.prettyPrint());
+    assertTrue(
+        rows.getDouble("find { it.model == 'finite' }.test_accuracy") > 0.15, rows.prettyPrint());
+  }
+
   private static String spec(String dataset, int train) {
     return """
         name: data-check

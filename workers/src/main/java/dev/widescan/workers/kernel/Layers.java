@@ -103,6 +103,15 @@ public final class Layers {
   }
 
   /**
+   * neural-tangents' {@code Sigmoid_like}: φ(x) = ½·erf(x/2.4020563531719796) + ½, an erf scaled to
+   * track the logistic sigmoid (within 0.02 everywhere), so it has the closed form of {@link
+   * #erf(double, double, double)}.
+   */
+  public static Nonlinearity sigmoidLike() {
+    return erf(0.5, 1 / 2.4020563531719796, 0.5);
+  }
+
+  /**
    * φ(x) = a·erf(b·x) + c (neural-tangents' {@code Erf(a, b, c)}; Williams 1997):
    *
    * <pre>
