@@ -133,7 +133,7 @@ class SweepSteeringTest {
             name: arrow-export
             dataset: {name: fashion-mnist, train: 100, test: 50}
             model: {activation: erf, depth: 1, W_std: 1.2, b_std: 0.05}
-            kernel: {diag_reg: [0.001, 0.1], t: [10, inf]}
+            kernel: {diag_reg: [0.001, 0.1], t: [10, inf], variance: true}
             """);
     awaitFinished(id);
     byte[] stream =
@@ -156,8 +156,12 @@ class SweepSteeringTest {
       Float8Vector t = (Float8Vector) root.getVector("t");
       Float8Vector accuracy = (Float8Vector) root.getVector("test_accuracy");
       int infinite = 0;
+      Float8Vector variance = (Float8Vector) root.getVector("test_variance");
       for (int i = 0; i < root.getRowCount(); i++) {
         String m = new String(model.get(i), StandardCharsets.UTF_8);
+        // The NNGP posterior variance was asked for; the NTK rows have none.
+        assertEquals(m.equals("nngp"), !variance.isNull(i), m);
+        assertTrue(variance.isNull(i) || variance.get(i) > 0, m);
         assertTrue(List.of("nngp", "ntk").contains(m), m);
         assertTrue(accuracy.get(i) > 0.3, "accuracy " + accuracy.get(i));
         infinite += Double.isInfinite(t.get(i)) ? 1 : 0;

@@ -149,7 +149,8 @@ public final class SpecParser {
                   k.numberAxis("diag_reg", List.of(1e-4), v -> v >= 0, "a number >= 0"),
                   k.timeAxis("t", List.of("inf")),
                   parameterization,
-                  widths));
+                  widths,
+                  k.bool("variance", false)));
       k.rejectUnknown();
     }
     Optional<SweepSpec.Empirical> empirical = Optional.empty();

@@ -73,7 +73,8 @@ public final class SweepExpander {
                         variant.getValue());
                 String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
                 KernelUnitParams params =
-                    new KernelUnitParams(data, kernelArch, k.kinds(), k.diagReg(), k.t());
+                    new KernelUnitParams(
+                        data, kernelArch, k.kinds(), k.diagReg(), k.t(), k.variance());
                 units.add(
                     new PlannedUnit(
                         UnitKind.KERNEL,
@@ -95,7 +96,8 @@ public final class SweepExpander {
                                         List.of(1e-4),
                                         List.of("inf"),
                                         List.of(),
-                                        List.of()));
+                                        List.of(),
+                                        false));
                         for (int width : e.width()) {
                           for (String parameterization : e.parameterization()) {
                             for (int seed : e.seeds()) {

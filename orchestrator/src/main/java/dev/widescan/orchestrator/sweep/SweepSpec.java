@@ -50,13 +50,15 @@ public record SweepSpec(
    * @param parameterization ntk and/or standard; defaults to the finite side's parameterizations
    * @param width the finite input widths a standard-parameterization NTK is computed for (it
    *     depends on them); defaults to the finite side's widths
+   * @param variance also compute the NNGP posterior variance of every test point
    */
   public record Kernel(
       List<String> kinds,
       List<Double> diagReg,
       List<String> t,
       List<String> parameterization,
-      List<Integer> width) {
+      List<Integer> width,
+      boolean variance) {
 
     /** The architectures' (parameterization, width) pairs; width null where it does not matter. */
     public List<java.util.Map.Entry<String, Integer>> variants() {

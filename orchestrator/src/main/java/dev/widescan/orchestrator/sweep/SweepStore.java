@@ -67,6 +67,7 @@ public class SweepStore {
           "test_mse",
           "train_loss",
           "kernel_error",
+          "test_variance",
           "diverged_at_step",
           "note",
           "train_seconds",

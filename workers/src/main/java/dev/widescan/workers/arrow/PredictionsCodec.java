@@ -28,15 +28,24 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Test-set predictions as an Arrow IPC stream, one record batch per predictor. Columns: {@code
  * row_key} (utf8: which predictor, e.g. {@code ntk/diag_reg=1e-4/t=inf}), {@code example} (int32:
- * index in the test set), {@code label} (int32: the true class) and {@code prediction}
- * (fixed_size_list&lt;float64&gt;[k]: the k outputs). pandas, polars and pyarrow read it directly.
+ * index in the test set), {@code label} (int32: the true class), {@code prediction}
+ * (fixed_size_list&lt;float64&gt;[k]: the k outputs) and {@code variance} (float64, nullable: the
+ * NNGP posterior variance where it was computed). pandas, polars and pyarrow read it directly.
  */
 public final class PredictionsCodec {
 
   private PredictionsCodec() {}
 
   /** Predictions of one predictor: rows are test examples, columns the k outputs. */
-  public record Predictions(String rowKey, Matrix mean) {}
+  /**
+   * @param variance the posterior variance of each test point (the same for every output), or null
+   *     where the predictor has none
+   */
+  public record Predictions(String rowKey, Matrix mean, double[] variance) {
+    public Predictions(String rowKey, Matrix mean) {
+      this(rowKey, mean, null);
+    }
+  }
 
   public static Schema schemaFor(int outputs) {
     Field element =
@@ -52,7 +61,11 @@ public final class PredictionsCodec {
             new Field(
                 "prediction",
                 FieldType.notNullable(new ArrowType.FixedSizeList(outputs)),
-                List.of(element))));
+                List.of(element)),
+            new Field(
+                "variance",
+                FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+                null)));
   }
 
   public static byte[] encode(List<Predictions> predictors, int[] labels) {
@@ -78,7 +91,7 @@ public final class PredictionsCodec {
                   + "x"
                   + outputs);
         }
-        fill(root, p.rowKey(), m, labels);
+        fill(root, p.rowKey(), m, p.variance(), labels);
         writer.writeBatch();
       }
       writer.end();
@@ -115,7 +128,8 @@ public final class PredictionsCodec {
     return out;
   }
 
-  private static void fill(VectorSchemaRoot root, String rowKey, Matrix m, int[] labels) {
+  private static void fill(
+      VectorSchemaRoot root, String rowKey, Matrix m, double[] variance, int[] labels) {
     int rows = m.rows();
     int k = m.cols();
     root.allocateNew();
@@ -136,6 +150,17 @@ public final class PredictionsCodec {
       values.setSafe(i, data[i]);
     }
     values.setValueCount(rows * k);
+    Float8Vector variances = (Float8Vector) root.getVector("variance");
+    while (variances.getValueCapacity() < rows) {
+      variances.reAlloc();
+    }
+    for (int i = 0; i < rows; i++) {
+      if (variance == null) {
+        variances.setNull(i);
+      } else {
+        variances.setSafe(i, variance[i]);
+      }
+    }
     root.setRowCount(rows);
   }
 }

@@ -103,17 +103,30 @@ public final class UnitExecutor {
     List<ResultRow> rows = new ArrayList<>();
     List<Predictions> predictions = new ArrayList<>();
     if (p.kinds().contains("nngp")) {
-      for (Prediction pred :
+      List<Prediction> means =
           KernelRegression.nngp(
-              k.nngpTrainTrain(), k.nngpTestTrain(), loaded.trainTargets(), diagRegs)) {
-        add(rows, predictions, "nngp", p, pred, loaded);
+              k.nngpTrainTrain(), k.nngpTestTrain(), loaded.trainTargets(), diagRegs);
+      List<double[]> variances =
+          p.variance()
+              ? KernelRegression.nngpVariance(
+                  k.nngpTrainTrain(), k.nngpTestTrain(), k.nngpTestDiagonal(), diagRegs)
+              : null;
+      for (int i = 0; i < means.size(); i++) {
+        add(
+            rows,
+            predictions,
+            "nngp",
+            p,
+            means.get(i),
+            variances == null ? null : variances.get(i),
+            loaded);
       }
     }
     if (p.kinds().contains("ntk")) {
       for (Prediction pred :
           KernelRegression.ntk(
               k.ntkTrainTrain(), k.ntkTestTrain(), loaded.trainTargets(), diagRegs, times)) {
-        add(rows, predictions, "ntk", p, pred, loaded);
+        add(rows, predictions, "ntk", p, pred, null, loaded);
       }
     }
     return UnitOutcome.success(
@@ -126,6 +139,7 @@ public final class UnitExecutor {
       String model,
       KernelUnitParams p,
       Prediction pred,
+      double[] variance,
       LoadedDataset loaded) {
     String key = model + "/diag_reg=" + pred.diagReg() + "/t=" + TimeValues.format(pred.t());
     rows.add(
@@ -139,8 +153,10 @@ public final class UnitExecutor {
             pred.t(),
             Metrics.accuracy(pred.mean(), loaded.data().yTest()),
             Metrics.mse(pred.mean(), loaded.testTargets()),
-            null));
-    predictions.add(new Predictions(key, pred.mean()));
+            null,
+            null,
+            variance == null ? null : java.util.Arrays.stream(variance).average().orElse(0)));
+    predictions.add(new Predictions(key, pred.mean(), variance));
   }
 
   private UnitOutcome runFinite(WorkUnit unit, FiniteUnitParams p, long start) {
@@ -380,7 +396,8 @@ public final class UnitExecutor {
               null,
               null,
               null,
-              kernelError));
+              kernelError,
+              null));
       return;
     }
     ResultRow.Training provenance =
@@ -403,7 +420,8 @@ public final class UnitExecutor {
               Metrics.accuracy(pred.mean(), loaded.data().yTest()),
               Metrics.mse(pred.mean(), loaded.testTargets()),
               null,
-              kernelError));
+              kernelError,
+              null));
       predictions.add(new Predictions(key, pred.mean()));
     }
   }

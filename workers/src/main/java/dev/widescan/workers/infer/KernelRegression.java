@@ -106,6 +106,70 @@ public final class KernelRegression {
     return minPivot <= n * Math.ulp(1.0) * maxDiagonal;
   }
 
+  /**
+   * NNGP posterior variances of the test points (Rasmussen &amp; Williams 2006, eq. 2.24; Lee et
+   * al. 2018), one array per ridge:
+   *
+   * <pre>  σ²(x) = K(x, x) − K_xd (K_dd + εI)⁻¹ K_dx,   ε = diag_reg · trace(K_dd)/n</pre>
+   *
+   * the variance of each output (the kernel is shared by the k outputs), clamped at 0 against
+   * rounding. Costs a Cholesky factorization and a solve with m right-hand sides per ridge.
+   *
+   * @param kTestDiagonal K(x, x) for the m test points
+   * @throws NotPositiveDefiniteException if K_dd + εI is not positive definite
+   */
+  public static List<double[]> nngpVariance(
+      Matrix kTrainTrain, Matrix kTestTrain, double[] kTestDiagonal, double[] diagRegs) {
+    int n = kTrainTrain.rows();
+    int m = kTestTrain.rows();
+    if (kTrainTrain.cols() != n || kTestTrain.cols() != n || kTestDiagonal.length != m) {
+      throw new IllegalArgumentException(
+          "expected train×train n×n, test×train m×n and m test variances, got "
+              + kTrainTrain.shape()
+              + ", "
+              + kTestTrain.shape()
+              + " and "
+              + kTestDiagonal.length);
+    }
+    Matrix kdt = kTestTrain.transpose();
+    double scale = kTrainTrain.trace() / n;
+    List<double[]> out = new ArrayList<>(diagRegs.length);
+    for (double r : diagRegs) {
+      Matrix shifted = kTrainTrain.copy();
+      for (int i = 0; i < n; i++) {
+        shifted.data()[i * n + i] += r * scale;
+      }
+      Optional<Matrix> upper = Blas.cholesky(shifted);
+      if (upper.isEmpty()) {
+        throw new NotPositiveDefiniteException(
+            String.format(
+                Locale.ROOT,
+                "NNGP train×train kernel (%s) plus ε = %s is not positive definite: no posterior"
+                    + " variance at diag_reg %s",
+                kTrainTrain.shape(),
+                r * scale,
+                r),
+            Double.NaN,
+            Double.NaN,
+            r * scale);
+      }
+      Matrix solved = Blas.choleskySolve(upper.get(), kdt);
+      double[] variance = new double[m];
+      double[] ktd = kTestTrain.data();
+      double[] x = solved.data();
+      for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+          variance[i] += ktd[i * n + j] * x[j * m + i];
+        }
+      }
+      for (int i = 0; i < m; i++) {
+        variance[i] = Math.max(0, kTestDiagonal[i] - variance[i]);
+      }
+      out.add(variance);
+    }
+    return out;
+  }
+
   /** Above this many ridges one eigendecomposition beats a Cholesky factorization per ridge. */
   static final int CHOLESKY_MAX_RIDGES = 8;
 

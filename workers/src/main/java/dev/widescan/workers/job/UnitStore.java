@@ -100,6 +100,7 @@ public final class UnitStore implements AutoCloseable {
           "test_mse",
           "train_loss",
           "kernel_error",
+          "test_variance",
           "artifact");
 
   private static final String UPSERT_RESULT =
@@ -350,6 +351,7 @@ public final class UnitStore implements AutoCloseable {
     setDouble(ps, i++, r.testMse());
     setDouble(ps, i++, r.trainLoss());
     setDouble(ps, i++, r.kernelError());
+    setDouble(ps, i++, r.testVariance());
     ps.setString(i, artifact);
   }
 

@@ -19,7 +19,8 @@ public record ResultRow(
     Double testAccuracy,
     Double testMse,
     Double trainLoss,
-    Double kernelError)
+    Double kernelError,
+    Double testVariance)
     implements Serializable {
 
   public ResultRow(
@@ -44,6 +45,7 @@ public record ResultRow(
         testAccuracy,
         testMse,
         trainLoss,
+        null,
         null);
   }
 

@@ -68,6 +68,42 @@ class KernelRegressionTest {
   }
 
   @Test
+  void posteriorVarianceIsThePriorMinusWhatTheTrainingSetExplains() {
+    double[] regs = {1e-3, 10.0};
+    double[] prior = kernels.nngpTestDiagonal();
+    List<double[]> variances =
+        KernelRegression.nngpVariance(
+            kernels.nngpTrainTrain(), kernels.nngpTestTrain(), prior, regs);
+    for (int r = 0; r < regs.length; r++) {
+      // σ²(x) = K(x,x) − k_xᵀ (K + εI)⁻¹ k_x, computed independently by Gaussian elimination.
+      Matrix explained =
+          ridgeSolve(
+              kernels.nngpTrainTrain(),
+              kernels.nngpTestTrain(),
+              kernels.nngpTestTrain().transpose(),
+              regs[r]);
+      for (int i = 0; i < TEST; i++) {
+        assertEquals(prior[i] - explained.get(i, i), variances.get(r)[i], 1e-9 * prior[i]);
+        assertTrue(variances.get(r)[i] >= 0 && variances.get(r)[i] <= prior[i]);
+      }
+    }
+    // A larger ridge explains less: the variance grows toward the prior.
+    for (int i = 0; i < TEST; i++) {
+      assertTrue(variances.get(1)[i] > variances.get(0)[i]);
+    }
+    // At a training point with a tiny ridge nothing is left to explain.
+    Matrix trainAsTest = kernels.nngpTrainTrain().rowRange(0, 1);
+    double[] v =
+        KernelRegression.nngpVariance(
+                kernels.nngpTrainTrain(),
+                trainAsTest,
+                new double[] {kernels.nngpTrainTrain().get(0, 0)},
+                new double[] {1e-12})
+            .get(0);
+    assertEquals(0.0, v[0], 1e-8 * kernels.nngpTrainTrain().get(0, 0));
+  }
+
+  @Test
   void gradientFlowAtInfinityIsTheRidgeSolve() {
     double[] regs = {0, 1e-4, 0.3};
     List<Prediction> ps =
