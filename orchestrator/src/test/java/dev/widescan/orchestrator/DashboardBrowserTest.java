@@ -118,6 +118,10 @@ class DashboardBrowserTest {
     assertTrue(
         !browser.findElement(By.cssSelector("[data-testid=cancel-sweep]")).isDisplayed(),
         "nothing left to cancel");
+    // The training curve of the first finite network: losses and accuracies against the step.
+    WebElement curve = browser.findElement(By.cssSelector("[data-testid=training-curve]"));
+    wait.until(b -> curve.getAttribute("data-series-count") != null);
+    assertEquals("4", curve.getAttribute("data-series-count"));
     List<WebElement> canvases = chart.findElements(By.tagName("canvas"));
     assertTrue(
         !canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300,

@@ -52,6 +52,19 @@ export async function getResults(id) {
   return asArray(await getJson(url), url).map(toResultRow);
 }
 
+/** A finite network's training curve: [{step, t, trainLoss, trainAccuracy, testLoss, testAccuracy}]. */
+export async function getCurve(sweepId, unitId) {
+  const url = `api/sweeps/${encodeURIComponent(sweepId)}/units/${encodeURIComponent(unitId)}/curve`;
+  return asArray(await getJson(url), url).map((w) => ({
+    step: numberOrNull(w.step),
+    t: numberOrNull(w.t),
+    trainLoss: numberOrNull(w.train_loss),
+    trainAccuracy: numberOrNull(w.train_accuracy),
+    testLoss: numberOrNull(w.test_loss),
+    testAccuracy: numberOrNull(w.test_accuracy),
+  }));
+}
+
 /** Steers a sweep: action is "cancel", "resume" or "retry"; answers the sweep's new state. */
 export async function steerSweep(id, action) {
   const url = `api/sweeps/${encodeURIComponent(id)}/${encodeURIComponent(action)}`;

@@ -183,24 +183,30 @@ function tooltipText(width, curves, limits) {
  * Test accuracy against width, finite nets versus their infinite-width limits.
  * Keeps the legend selection across re-renders (the sweep page refreshes every 2 s).
  */
-export class AccuracyVsWidthChart {
+/**
+ * One ECharts instance bound to a container: draws what {@code toOption(data)} describes, keeps
+ * the legend selection across redraws and follows the container's size.
+ */
+class EChartView {
   #container;
   #echarts;
+  #toOption;
   #chart = null;
   #legendSelected = {};
   #resizeObserver = null;
 
-  constructor(container, echartsLib = globalThis.echarts) {
+  constructor(container, toOption, echartsLib = globalThis.echarts) {
     if (!echartsLib) throw new Error('ECharts is not loaded (expected it at webjars/echarts/dist/echarts.min.js)');
     this.#container = container;
     this.#echarts = echartsLib;
+    this.#toOption = toOption;
   }
 
-  /** Draws the data (see accuracyVsWidthOption); the container must be visible. */
+  /** Draws the data; the container must be visible. */
   render(data) {
     if (!this.#chart) this.#init();
-    const option = accuracyVsWidthOption(data);
-    option.legend.selected = { ...this.#legendSelected };
+    const option = this.#toOption(data);
+    option.legend = { ...(option.legend ?? {}), selected: { ...this.#legendSelected } };
     this.#chart.setOption(option, { notMerge: true });
     this.#container.dataset.seriesCount = String(option.series.length);
   }
@@ -218,5 +224,52 @@ export class AccuracyVsWidthChart {
     });
     this.#resizeObserver = new ResizeObserver(() => this.#chart?.resize());
     this.#resizeObserver.observe(this.#container);
+  }
+}
+
+/** Test accuracy against width (see accuracyVsWidthOption). */
+export class AccuracyVsWidthChart extends EChartView {
+  constructor(container, echartsLib = globalThis.echarts) {
+    super(container, accuracyVsWidthOption, echartsLib);
+  }
+}
+
+/**
+ * A finite network's training: train and test loss on the left axis, train and test accuracy on
+ * the right, against the optimizer step.
+ *   points: [{step, t, trainLoss, trainAccuracy, testLoss, testAccuracy}]
+ */
+export function trainingCurveOption(points) {
+  const line = (name, key, yAxisIndex, dashed) => ({
+    type: 'line',
+    name,
+    yAxisIndex,
+    data: points.filter((p) => p[key] !== null).map((p) => [p.step, p[key]]),
+    symbol: 'circle',
+    symbolSize: 5,
+    lineStyle: { width: 2, type: dashed ? 'dashed' : 'solid' },
+  });
+  return {
+    animation: false,
+    grid: { left: 64, right: 64, top: 48, bottom: 48 },
+    legend: { top: 8 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 28 },
+    yAxis: [
+      { type: 'log', name: 'loss', nameLocation: 'middle', nameGap: 44 },
+      { type: 'value', name: 'accuracy', min: 0, max: 1, nameLocation: 'middle', nameGap: 40 },
+    ],
+    series: [
+      line('train loss', 'trainLoss', 0, false),
+      line('test loss', 'testLoss', 0, true),
+      line('train accuracy', 'trainAccuracy', 1, false),
+      line('test accuracy', 'testAccuracy', 1, true),
+    ].filter((s) => s.data.length > 0),
+  };
+}
+
+export class TrainingCurveChart extends EChartView {
+  constructor(container, echartsLib = globalThis.echarts) {
+    super(container, trainingCurveOption, echartsLib);
   }
 }

@@ -1,7 +1,7 @@
 // One sweep: status and progress, failures, downloads, accuracy versus width and the
 // result rows. Refreshes every 2 s until the sweep is done, failed or cancelled.
-import { ApiError, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
-import { AccuracyVsWidthChart } from './charts.js';
+import { ApiError, getCurve, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
+import { AccuracyVsWidthChart, TrainingCurveChart } from './charts.js';
 import { applySelection, filterChoices, finiteCurves, kernelLimits, Model } from './results.js';
 import { formatNumber, h, poll, progressBar, showError, statusBadge, timeElement } from './ui.js';
 
@@ -89,6 +89,7 @@ async function refresh() {
     state.rows = rows;
     renderControls();
     renderChart();
+    renderCurveChoices();
     renderTable();
   }
   return live;
@@ -233,6 +234,42 @@ function compareRows(a, b) {
     return typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
   }
   return a.unitId - b.unitId;
+}
+
+/** The finite networks whose training curves can be shown, newest choice kept across refreshes. */
+function renderCurveChoices() {
+  const finite = state.rows.filter((r) => r.model === Model.FINITE).sort(compareRows);
+  $('curve-panel').hidden = finite.length === 0;
+  if (finite.length === 0) return;
+  const select = $('curve-unit');
+  const previous = select.value;
+  select.replaceChildren(
+    ...finite.map((r) =>
+      h('option', {
+        value: String(r.unitId),
+        text:
+          `unit ${r.unitId}: depth ${r.depth}, width ${r.width}, lr ${formatNumber(r.lr)}, ` +
+          `seed ${r.seed}${r.centred ? ', centred' : ''}${r.note ? ' (diverged)' : ''}`,
+      }),
+    ),
+  );
+  select.value = finite.some((r) => String(r.unitId) === previous) ? previous : String(finite[0].unitId);
+  if (!select.dataset.bound) {
+    select.addEventListener('change', renderCurve);
+    select.dataset.bound = 'true';
+  }
+  renderCurve();
+}
+
+async function renderCurve() {
+  const unitId = $('curve-unit').value;
+  try {
+    const points = await getCurve(sweepId, unitId);
+    state.curveChart ??= new TrainingCurveChart($('training-curve'));
+    state.curveChart.render(points);
+  } catch (e) {
+    showError(errorRegion, `The training curve cannot be drawn: ${e.message}`);
+  }
 }
 
 function renderTable() {
