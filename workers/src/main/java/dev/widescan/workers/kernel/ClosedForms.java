@@ -71,24 +71,37 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
+      double[] s = work.a;
+      double[] psi = work.b;
+      int end = off + len;
+      FastTrig.arcCosAngles(v1, r1, v2, r2, k, s, psi, off, end);
+      // The angle θ is ψ for k ≥ 0 and π − ψ for k < 0; h weighs those two (see arcCosAngles).
       if (relu) {
-        for (int j = 0; j < len; j++) {
-          double k12 = k[off + j];
-          double s = Math.sqrt(Math.max(v1 * v2[col0 + j] - k12 * k12, 0.0));
-          double piMinusTheta = Math.PI - FastTrig.atan2(s, k12);
-          k[off + j] = (s + piMinusTheta * k12) * INV_TWO_PI;
-          theta[off + j] *= piMinusTheta * INV_TWO_PI;
+        for (int j = off; j < end; j++) {
+          double k12 = k[j];
+          double h = 1.0 - Math.min(Math.max(-k12 * FastTrig.STEP, 0.0), 1.0);
+          double piMinusTheta = (h * FastTrig.PI + (1.0 - 2.0 * h) * psi[j]) + h * FastTrig.PI_LO;
+          k[j] = (s[j] + piMinusTheta * k12) * INV_TWO_PI;
+          theta[j] *= piMinusTheta * INV_TWO_PI;
         }
         return;
       }
-      for (int j = 0; j < len; j++) {
-        double k12 = k[off + j];
-        double s = Math.sqrt(Math.max(v1 * v2[col0 + j] - k12 * k12, 0.0));
-        double angle = FastTrig.atan2(s, k12);
+      for (int j = off; j < end; j++) {
+        double k12 = k[j];
+        double h = Math.min(Math.max(-k12 * FastTrig.STEP, 0.0), 1.0);
+        double angle = (h * FastTrig.PI + (1.0 - 2.0 * h) * psi[j]) + h * FastTrig.PI_LO;
         double dot = 0.5 * (sumSq - diffSq * angle * INV_PI);
-        k[off + j] = diffSq * s * INV_TWO_PI + dot * k12;
-        theta[off + j] *= dot;
+        k[j] = diffSq * s[j] * INV_TWO_PI + dot * k12;
+        theta[j] *= dot;
       }
     }
 
@@ -134,10 +147,18 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
       for (int j = 0; j < len; j++) {
         double k12 = k[off + j];
-        double w2 = v2[col0 + j];
+        double w2 = v2[off + j];
         double det =
             1.0 + 2.0 * b2 * (v1 + w2) + 4.0 * b2 * b2 * Math.max(v1 * w2 - k12 * k12, 0.0);
         double root = Math.sqrt(det);
@@ -168,16 +189,24 @@ final class ClosedForms {
     public double variance(double v) {
       double[] k = {v};
       double[] t = {0.0};
-      row(v, k, 0, k, t, 0, 1);
+      row(v, Math.sqrt(v), k.clone(), new double[] {Math.sqrt(v)}, k, t, 0, 1, null);
       return k[0];
     }
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
       for (int j = 0; j < len; j++) {
         double c = k[off + j];
-        double w2 = v2[col0 + j];
+        double w2 = v2[off + j];
         double p = (1.0 + v1) * (1.0 + w2);
         double q = v1 * w2;
         double dsq = Math.max(p - c * c, 0.0);
@@ -216,10 +245,18 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
       for (int j = 0; j < len; j++) {
         double k12 = k[off + j];
-        double prod = v1 * v2[col0 + j];
+        double prod = v1 * v2[off + j];
         double s = Math.sqrt(Math.max(prod - k12 * k12, 0.0));
         k[off + j] = prod > 0 ? 1.0 - TWO_OVER_PI * FastTrig.atan2(s, k12) : 0.0;
         theta[off + j] = 0.0;
@@ -270,10 +307,18 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
       for (int j = 0; j < len; j++) {
         double k12 = k[off + j];
-        double sum = v1 + v2[col0 + j];
+        double sum = v1 + v2[off + j];
         double minus = Math.exp(-halfB2 * Math.max(sum - 2.0 * k12, 0.0));
         double plus = cos2c * Math.exp(-halfB2 * (sum + 2.0 * k12));
         k[off + j] = 0.5 * a2 * (minus - plus);
@@ -314,9 +359,17 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {
       for (int j = 0; j < len; j++) {
-        double t = Math.exp(-gamma * Math.max(v1 + v2[col0 + j] - 2.0 * k[off + j], 0.0));
+        double t = Math.exp(-gamma * Math.max(v1 + v2[off + j] - 2.0 * k[off + j], 0.0));
         k[off + j] = t;
         theta[off + j] *= 2.0 * gamma * t;
       }
@@ -349,7 +402,15 @@ final class ClosedForms {
 
     @Override
     public void row(
-        double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {}
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Pointwise.Work work) {}
 
     @Override
     public KernelState apply(KernelState in) {

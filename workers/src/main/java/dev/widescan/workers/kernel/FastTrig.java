@@ -27,11 +27,65 @@ final class FastTrig {
   private static final double AT8 = 4.97687799461593236017e-02;
   private static final double AT9 = -3.65315727442169155270e-02;
   private static final double AT10 = 1.62858201153657823623e-02;
-  private static final double PI = 3.1415926535897931160E+00;
-  private static final double PI_LO = 1.2246467991473531772E-16;
+  static final double PI = 3.1415926535897931160E+00;
+  static final double PI_LO = 1.2246467991473531772E-16;
   private static final double PI_O_2 = 1.5707963267948965580E+00;
+  private static final double PI_O_2_LO = 6.12323399573676603587e-17;
 
   private FastTrig() {}
+
+  /** Past this, a difference times {@link #STEP} is ±∞ or 0 (see {@link #arcCosAngles}). */
+  static final double STEP = 0x1p1000;
+
+  /**
+   * The arc-cosine kernels' geometry for one row, in two vectorizable passes: {@code s[j]} =
+   * √max(v1·v2[j] − k[j]², 0) and {@code psi[j]} = atan2(s[j], |k[j]|) ∈ [0, π/2], for j in {@code
+   * [from, to)}. The angle of the entry is ψ for k ≥ 0 and π − ψ for k &lt; 0.
+   *
+   * <p>No branches, so C2 vectorizes both loops (a ReLU layer with the branchy {@link #atan2} took
+   * ~14 ns an entry on one core, with this ~3). With a = min(s, |k|), b = max(s, |k|) and r =
+   * √(v1·v2) = {@code r1·r2[j]}, the half-angle identity gives φ = atan2(a, b) = 2·atan(a/(b + r))
+   * with the argument in [0, tan(π/8)], where fdlibm's polynomial for |x| ≤ 7/16 holds; ψ = φ or
+   * π/2 − φ is chosen arithmetically by a 0/1 weight min(max((s − |k|)·2¹⁰⁰⁰, 0), 1) (fractional
+   * only when s and |k| agree to 2⁻¹⁰⁰⁰, where both choices are π/4). Within 3 ulp of {@link
+   * StrictMath#atan2}; unlike π − atan2(s, k) it keeps its relative accuracy for angles near π. A
+   * zero row or column (r = 0) gives ψ = 0.
+   */
+  static void arcCosAngles(
+      double v1,
+      double r1,
+      double[] v2,
+      double[] r2,
+      double[] k,
+      double[] s,
+      double[] psi,
+      int from,
+      int to) {
+    for (int j = from; j < to; j++) {
+      double k12 = k[j];
+      double sj = Math.sqrt(Math.max(v1 * v2[j] - k12 * k12, 0.0));
+      double ak = Math.abs(k12);
+      s[j] = sj;
+      psi[j] = Math.min(sj, ak) / Math.max(Math.max(sj, ak) + r1 * r2[j], Double.MIN_VALUE);
+    }
+    for (int j = from; j < to; j++) {
+      double u = psi[j];
+      double z = u * u;
+      double q = Math.fma(z, AT10, AT9);
+      q = Math.fma(z, q, AT8);
+      q = Math.fma(z, q, AT7);
+      q = Math.fma(z, q, AT6);
+      q = Math.fma(z, q, AT5);
+      q = Math.fma(z, q, AT4);
+      q = Math.fma(z, q, AT3);
+      q = Math.fma(z, q, AT2);
+      q = Math.fma(z, q, AT1);
+      q = Math.fma(z, q, AT0);
+      double phi = 2.0 * (u - u * (z * q));
+      double g = Math.min(Math.max((s[j] - Math.abs(k[j])) * STEP, 0.0), 1.0);
+      psi[j] = (g * PI_O_2 + (1.0 - 2.0 * g) * phi) + g * PI_O_2_LO;
+    }
+  }
 
   /** atan2(y, x) for finite or infinite arguments; NaN in, NaN out. */
   static double atan2(double y, double x) {

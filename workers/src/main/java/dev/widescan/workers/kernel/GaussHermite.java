@@ -75,7 +75,16 @@ final class GaussHermite extends ClosedForms.Activation {
   }
 
   @Override
-  public void row(double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+  public void row(
+      double v1,
+      double r1,
+      double[] v2,
+      double[] r2,
+      double[] k,
+      double[] theta,
+      int off,
+      int len,
+      Pointwise.Work work) {
     double a = Math.sqrt(Math.max(v1, 0.0));
     double[] fu = new double[degree];
     double[] du = new double[degree];
@@ -86,7 +95,7 @@ final class GaussHermite extends ClosedForms.Activation {
     for (int j = 0; j < len; j++) {
       double k12 = k[off + j];
       double c = a > 0 ? k12 / a : 0.0;
-      double s = Math.sqrt(Math.max(v2[col0 + j] - c * c, 0.0));
+      double s = Math.sqrt(Math.max(v2[off + j] - c * c, 0.0));
       double t = 0;
       double tDot = 0;
       for (int i = 0; i < degree; i++) {

@@ -308,7 +308,15 @@ public final class Layers {
 
           @Override
           public void row(
-              double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+              double v1,
+              double r1,
+              double[] v2,
+              double[] r2,
+              double[] k,
+              double[] theta,
+              int off,
+              int len,
+              Work work) {
             for (int i = off, end = off + len; i < end; i++) {
               double kNew = w2 * k[i] + b2;
               k[i] = kNew;
@@ -331,7 +339,15 @@ public final class Layers {
 
         @Override
         public void row(
-            double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len) {
+            double v1,
+            double r1,
+            double[] v2,
+            double[] r2,
+            double[] k,
+            double[] theta,
+            int off,
+            int len,
+            Work work) {
           for (int i = off, end = off + len; i < end; i++) {
             double kOld = k[i];
             k[i] = w2 * kOld + b2;

@@ -25,9 +25,33 @@ interface Pointwise extends Layer {
 
     /**
      * Maps {@code k[off..off+len)} and {@code theta[off..off+len)}, in place: the entries of row
-     * example with variance {@code v1} against the column examples whose variances are {@code
-     * v2[col0..col0+len)}.
+     * example with variance {@code v1} (and {@code r1} = √v1) against the column examples whose
+     * variances and their square roots are {@code v2[off..off+len)} and {@code r2[off..off+len)}.
+     *
+     * <p>Every array is indexed alike on purpose: Java 17's C2 vectorizes a loop only when its
+     * arrays share one index expression (an array read at {@code col0 + j} next to one at {@code
+     * off + j} keeps the whole loop scalar). {@code work} holds scratch rows, indexed alike too.
      */
-    void row(double v1, double[] v2, int col0, double[] k, double[] theta, int off, int len);
+    void row(
+        double v1,
+        double r1,
+        double[] v2,
+        double[] r2,
+        double[] k,
+        double[] theta,
+        int off,
+        int len,
+        Work work);
+  }
+
+  /** Scratch rows for an op's multi-pass loops, one per thread, at least {@code off + len} long. */
+  final class Work {
+    final double[] a;
+    final double[] b;
+
+    Work(int capacity) {
+      a = new double[capacity];
+      b = new double[capacity];
+    }
   }
 }

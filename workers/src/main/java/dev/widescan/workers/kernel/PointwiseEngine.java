@@ -12,23 +12,36 @@ import java.util.stream.IntStream;
  * Runs chains of {@link Pointwise} layers over kernel blocks, fused: every entry goes through all
  * the layers while its row is in cache, and no intermediate state is allocated.
  *
- * <p>The input kernel K₀ = x·x'ᵀ/d is computed by DGEMM in fixed {@value #PANEL} × {@value #PANEL}
- * panels (inputs zero-padded to whole panels, off-heap), whatever the block's shape. OpenBLAS
- * rounds an entry differently depending on the shape of the product it sits in (small products take
- * other kernels, and the threads split a product by its shape), so a product of one fixed shape is
- * what makes every block — a tile, a whole train × train kernel, a test × test diagonal — give each
- * entry the same bits. They are the same for a given OpenBLAS build, CPU and thread count.
+ * <p>The input kernel K₀ = x·x'ᵀ/d is computed by DGEMM in panels of {@value #PANEL} rows × a
+ * multiple of {@value #PANEL} columns (up to {@value #MAX_PANEL_COLS}; inputs zero-padded to whole
+ * multiples of {@value #PANEL}, off-heap), whatever the block's shape. OpenBLAS rounds an entry
+ * differently depending on the shape of the product it sits in (small products take other kernels
+ * and the single-threaded driver, and columns that are not a multiple of the kernel's unroll take
+ * edge kernels), so products whose sides are all multiples of {@value #PANEL} are what makes every
+ * block — a tile, a whole train × train kernel, a test × test diagonal — give each entry the same
+ * bits: measured for widths 512 to 4096 and 512 to 2048 rows, d = 1, 40 and 784, one and two
+ * threads. They are the same for a given OpenBLAS build, CPU and thread count.
  *
  * <p>Symmetric blocks compute their upper triangle (panels on and above the diagonal) and mirror
  * it. On the diagonal of a symmetric block the NNGP is set to the example's variance after every
  * layer, so the diagonal, the variances and the test × test diagonal agree to the bit.
+ *
+ * <p>The layers run after all the products, row by row on both cores: each row is copied into
+ * per-thread scratch rows indexed by column, like the column variances (and their square roots), so
+ * every array in an op's loop shares one index and C2 vectorizes it (see {@link Pointwise.Op}).
  */
 final class PointwiseEngine {
-  /** Rows and columns of one input product. */
+  /** Rows of one input product, and the unit of its columns. */
   static final int PANEL = 512;
+
+  /** The most columns of one input product (a 512 × 4096 panel is 16 MiB off-heap). */
+  static final int MAX_PANEL_COLS = 8 * PANEL;
 
   /** Blocks with at least this many entries run their rows on several threads. */
   private static final long PARALLEL_ENTRIES = 1 << 14;
+
+  /** Rows per parallel task. */
+  private static final int CHUNK_ROWS = 8;
 
   private PointwiseEngine() {}
 
@@ -92,25 +105,57 @@ final class PointwiseEngine {
     }
 
     /**
-     * All layers on entries {@code [off, off + len)} of row example {@code i}, columns from {@code
-     * col0}; {@code diagonal} is the position within the run of the example's own column, or −1.
+     * All layers on entries {@code [off, off + len)} of row example {@code i}; {@code colVars} and
+     * {@code colRoots} are indexed like {@code k}. With {@code diagonal}, entry {@code off} is the
+     * example's own column.
      */
     void row(
-        double[][] rowVars,
+        Variances rowVars,
         int i,
-        double[][] colVars,
-        int col0,
+        Variances colVars,
         double[] k,
         double[] theta,
         int off,
         int len,
-        int diagonal) {
+        boolean diagonal,
+        Pointwise.Work work) {
       for (int l = 0; l < ops.length; l++) {
-        ops[l].row(rowVars[l][i], colVars[l], col0, k, theta, off, len);
-        if (diagonal >= 0) {
-          k[off + diagonal] = rowVars[l + 1][i];
+        ops[l].row(
+            rowVars.vars[l][i],
+            rowVars.roots[l][i],
+            colVars.vars[l],
+            colVars.roots[l],
+            k,
+            theta,
+            off,
+            len,
+            work);
+        if (diagonal) {
+          k[off] = rowVars.vars[l + 1][i];
         }
       }
+    }
+  }
+
+  /** The variances of a set of examples after every layer, and their square roots. */
+  static final class Variances {
+    final double[][] vars;
+    final double[][] roots;
+
+    Variances(double[][] vars) {
+      this.vars = vars;
+      this.roots = new double[vars.length][];
+      for (int l = 0; l < vars.length; l++) {
+        double[] r = new double[vars[l].length];
+        for (int i = 0; i < r.length; i++) {
+          r[i] = Math.sqrt(vars[l][i]);
+        }
+        roots[l] = r;
+      }
+    }
+
+    double[] last() {
+      return vars[vars.length - 1];
     }
   }
 
@@ -120,40 +165,26 @@ final class PointwiseEngine {
     int cols = in.cols();
     boolean symmetric = in.symmetric();
     Chain chain = new Chain(layers, in.width());
-    double[][] rowVars = chain.variances(in.var1());
-    double[][] colVars = symmetric ? rowVars : chain.variances(in.var2());
+    Variances rowVars = new Variances(chain.variances(in.var1()));
+    Variances colVars = symmetric ? rowVars : new Variances(chain.variances(in.var2()));
     double[] k = in.nngp().data().clone();
     double[] theta = in.ntk().data().clone();
-    rows(rows, (long) rows * cols)
-        .forEach(
-            i -> {
-              int from = symmetric ? i : 0;
-              chain.row(
-                  rowVars,
-                  i,
-                  colVars,
-                  from,
-                  k,
-                  theta,
-                  i * cols + from,
-                  cols - from,
-                  symmetric ? 0 : -1);
-            });
-    if (symmetric) {
-      mirror(k, rows);
-      mirror(theta, rows);
-    }
+    layers(chain, rowVars, colVars, k, theta, rows, cols, symmetric);
     return in.with(
         new Matrix(rows, cols, k),
         new Matrix(rows, cols, theta),
-        rowVars[layers.size()],
-        colVars[layers.size()],
+        rowVars.last(),
+        colVars.last(),
         chain.outputWidth());
   }
 
   /**
    * The block {@code xRows × xCols} from the inputs: K₀ = x·x'ᵀ/d, Θ₀ = 0, then the layers. With
    * {@code symmetric}, {@code xCols} must be {@code xRows} (the same examples).
+   *
+   * <p>All the products come first, then all the layers: OpenBLAS's idle threads spin for ~0.1 s
+   * after each product, so layers run right after each panel's product had about one of the two
+   * cores (measured: a parallel Java loop right after a DGEMM ran 1.7× slower than after a pause).
    */
   static KernelState fromInputs(
       List<Pointwise> layers, Matrix xRows, Matrix xCols, boolean symmetric) {
@@ -162,68 +193,116 @@ final class PointwiseEngine {
     int cols = xCols.rows();
     Chain chain = new Chain(layers, d);
     double[] var0Rows = squaredNorms(xRows);
-    double[][] rowVars = chain.variances(var0Rows);
-    double[][] colVars = symmetric ? rowVars : chain.variances(squaredNorms(xCols));
+    Variances rowVars = new Variances(chain.variances(var0Rows));
+    Variances colVars = symmetric ? rowVars : new Variances(chain.variances(squaredNorms(xCols)));
     double[] k = new double[Math.multiplyExact(rows, cols)];
     double[] theta = new double[k.length];
     if (k.length > 0) {
-      try (NativeMatrix a = padded(xRows);
-          NativeMatrix b = symmetric ? null : padded(xCols);
-          NativeMatrix c = NativeMatrix.zeros(PANEL, PANEL)) {
-        NativeMatrix right = symmetric ? a : b;
-        DoubleBuffer product = c.buffer();
-        for (int r0 = 0; r0 < rows; r0 += PANEL) {
-          NativeMatrix left = a.rows(r0, r0 + PANEL);
-          for (int c0 = symmetric ? r0 : 0; c0 < cols; c0 += PANEL) {
-            Blas.gemm(1.0 / d, left, false, right.rows(c0, c0 + PANEL), true, 0.0, c);
-            int rowFrom = r0;
-            int colFrom = c0;
-            int rowTo = Math.min(r0 + PANEL, rows);
-            int colTo = Math.min(c0 + PANEL, cols);
-            rows(rowTo - rowFrom, (long) (rowTo - rowFrom) * (colTo - colFrom))
-                .forEach(
-                    ii -> {
-                      int i = rowFrom + ii;
-                      int from = symmetric ? Math.max(colFrom, i) : colFrom;
-                      int len = colTo - from;
-                      if (len <= 0) {
-                        return;
-                      }
-                      int at = i * cols + from;
-                      product.get(ii * PANEL + (from - colFrom), k, at, len);
-                      int diagonal = symmetric && from == i ? 0 : -1;
-                      if (diagonal == 0) {
-                        k[at] = var0Rows[i];
-                      }
-                      chain.row(rowVars, i, colVars, from, k, theta, at, len, diagonal);
-                    });
-          }
+      products(xRows, xCols, symmetric, k);
+      if (symmetric) {
+        for (int i = 0; i < rows; i++) {
+          k[i * cols + i] = var0Rows[i];
         }
       }
-      if (symmetric) {
+      if (!layers.isEmpty()) {
+        layers(chain, rowVars, colVars, k, theta, rows, cols, symmetric);
+      } else if (symmetric) {
         mirror(k, rows);
-        mirror(theta, rows);
       }
     }
-    int last = layers.size();
     return new KernelState(
         new Matrix(rows, cols, k),
         new Matrix(rows, cols, theta),
-        rowVars[last],
-        colVars[last],
+        rowVars.last(),
+        colVars.last(),
         symmetric,
         chain.outputWidth());
+  }
+
+  /**
+   * K₀ = x·x'ᵀ/d into {@code k} (rows × cols), by DGEMM panels of {@value #PANEL} rows × up to
+   * {@value #MAX_PANEL_COLS} columns; of a symmetric block only the upper triangle is written.
+   */
+  private static void products(Matrix xRows, Matrix xCols, boolean symmetric, double[] k) {
+    int d = xRows.cols();
+    int rows = xRows.rows();
+    int cols = xCols.rows();
+    try (NativeMatrix a = padded(xRows);
+        NativeMatrix b = symmetric ? null : padded(xCols);
+        NativeMatrix buffer =
+            NativeMatrix.zeros(PANEL, Math.min(MAX_PANEL_COLS, paddedRows(cols)))) {
+      NativeMatrix right = symmetric ? a : b;
+      int paddedCols = right.rows();
+      for (int r0 = 0; r0 < rows; r0 += PANEL) {
+        NativeMatrix left = a.rows(r0, r0 + PANEL);
+        int rowTo = Math.min(r0 + PANEL, rows);
+        for (int c0 = symmetric ? r0 : 0; c0 < cols; ) {
+          int width = Math.min(MAX_PANEL_COLS, paddedCols - c0);
+          NativeMatrix c = buffer.reshaped(PANEL, width);
+          Blas.gemm(1.0 / d, left, false, right.rows(c0, c0 + width), true, 0.0, c);
+          DoubleBuffer product = c.buffer();
+          int colTo = Math.min(c0 + width, cols);
+          for (int i = r0; i < rowTo; i++) {
+            int start = symmetric ? Math.max(c0, i) : c0;
+            if (start < colTo) {
+              product.get((i - r0) * width + (start - c0), k, i * cols + start, colTo - start);
+            }
+          }
+          c0 += width;
+        }
+      }
+    }
+  }
+
+  /**
+   * All layers on every entry of a rows × cols block, in place (of a symmetric block the upper
+   * triangle, then mirrored). Each row is copied into scratch rows indexed by column, next to the
+   * column variances, so every array in an op's loop shares one index (see {@link Pointwise.Op}).
+   */
+  private static void layers(
+      Chain chain,
+      Variances rowVars,
+      Variances colVars,
+      double[] k,
+      double[] theta,
+      int rows,
+      int cols,
+      boolean symmetric) {
+    forEachChunk(
+        0,
+        rows,
+        symmetric ? (long) rows * (rows + 1) / 2 : (long) rows * cols,
+        (from, to) -> {
+          double[] kRow = new double[cols];
+          double[] thetaRow = new double[cols];
+          Pointwise.Work work = new Pointwise.Work(cols);
+          for (int i = from; i < to; i++) {
+            int c0 = symmetric ? i : 0;
+            int len = cols - c0;
+            int at = i * cols + c0;
+            System.arraycopy(k, at, kRow, c0, len);
+            System.arraycopy(theta, at, thetaRow, c0, len);
+            chain.row(rowVars, i, colVars, kRow, thetaRow, c0, len, symmetric, work);
+            System.arraycopy(kRow, c0, k, at, len);
+            System.arraycopy(thetaRow, c0, theta, at, len);
+          }
+        });
+    if (symmetric) {
+      mirror(k, rows);
+      mirror(theta, rows);
+    }
   }
 
   /** K(x_i, x_i) and Θ(x_i, x_i) of every example, as the diagonal of its symmetric block. */
   static double[][] diagonal(List<Pointwise> layers, Matrix x) {
     Chain chain = new Chain(layers, x.cols());
-    double[][] vars = chain.variances(squaredNorms(x));
+    Variances vars = new Variances(chain.variances(squaredNorms(x)));
     int n = x.rows();
-    double[] k = vars[0].clone();
+    double[] k = vars.vars[0].clone();
     double[] theta = new double[n];
+    Pointwise.Work work = new Pointwise.Work(n);
     for (int i = 0; i < n; i++) {
-      chain.row(vars, i, vars, i, k, theta, i, 1, 0);
+      chain.row(vars, i, vars, k, theta, i, 1, true, work);
     }
     return new double[][] {k, theta};
   }
@@ -243,23 +322,59 @@ final class PointwiseEngine {
     return out;
   }
 
+  private static int paddedRows(int rows) {
+    return Math.max(1, (rows + PANEL - 1) / PANEL) * PANEL;
+  }
+
   private static NativeMatrix padded(Matrix x) {
-    int panels = (x.rows() + PANEL - 1) / PANEL;
-    NativeMatrix out = NativeMatrix.zeros(Math.max(1, panels) * PANEL, x.cols());
+    NativeMatrix out = NativeMatrix.zeros(paddedRows(x.rows()), x.cols());
     out.setRows(0, x, 0, x.rows());
     return out;
   }
 
-  private static IntStream rows(int count, long entries) {
-    IntStream range = IntStream.range(0, count);
-    return entries >= PARALLEL_ENTRIES ? range.parallel() : range;
+  /** Rows [from, to) in tasks of {@value #CHUNK_ROWS}, in parallel when the block is large. */
+  private static void forEachChunk(int from, int to, long entries, RowRange task) {
+    int chunks = (to - from + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    if (entries < PARALLEL_ENTRIES || chunks < 2) {
+      task.run(from, to);
+      return;
+    }
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(
+            c -> {
+              int lo = from + c * CHUNK_ROWS;
+              task.run(lo, Math.min(lo + CHUNK_ROWS, to));
+            });
   }
 
+  @FunctionalInterface
+  private interface RowRange {
+    void run(int from, int to);
+  }
+
+  /** Copies the upper triangle onto the lower, in cache-sized blocks. */
   private static void mirror(double[] m, int n) {
-    for (int i = 1; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        m[i * n + j] = m[j * n + i];
-      }
-    }
+    int block = 64;
+    int blocks = (n + block - 1) / block;
+    forEachChunk(
+        0,
+        blocks,
+        (long) n * n,
+        (bFrom, bTo) -> {
+          for (int bi = bFrom; bi < bTo; bi++) {
+            int i0 = bi * block;
+            int i1 = Math.min(i0 + block, n);
+            for (int j0 = 0; j0 < i1; j0 += block) {
+              int j1 = Math.min(j0 + block, n);
+              for (int i = i0; i < i1; i++) {
+                int jEnd = Math.min(j1, i);
+                for (int j = j0; j < jEnd; j++) {
+                  m[i * n + j] = m[j * n + i];
+                }
+              }
+            }
+          }
+        });
   }
 }

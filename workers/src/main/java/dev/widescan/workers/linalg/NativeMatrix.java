@@ -66,6 +66,18 @@ public final class NativeMatrix implements AutoCloseable {
   }
 
   /**
+   * The first {@code rows × cols} elements of this matrix as a {@code rows × cols} matrix, a view
+   * on the same memory: one buffer serves products of several shapes.
+   */
+  public NativeMatrix reshaped(int rows, int cols) {
+    if (rows < 0 || cols < 0 || (long) rows * cols > (long) this.rows * this.cols) {
+      throw new IllegalArgumentException(
+          "can't view a " + shape() + " matrix as " + rows + "x" + cols);
+    }
+    return new NativeMatrix(memory, offset, rows, cols, false);
+  }
+
+  /**
    * Copies rows {@code [from, to)} of {@code source} into this matrix starting at row {@code at}.
    */
   public void setRows(int at, Matrix source, int from, int to) {
