@@ -18,11 +18,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -45,7 +46,7 @@ public class FlinkRunner {
   private final String jdbcPassword;
   private MiniCluster miniCluster;
   private JobID jobId;
-  private JobClient remoteJob;
+  private RestClusterClient<String> cluster;
 
   public FlinkRunner(
       WidescanConfig config,
@@ -81,8 +82,9 @@ public class FlinkRunner {
         }
         miniCluster.closeAsync().get(30, TimeUnit.SECONDS);
       }
-      if (remoteJob != null) {
-        LOG.infof("leaving job %s running on the Flink cluster", remoteJob.getJobID());
+      if (cluster != null) {
+        LOG.infof("leaving job %s running on the Flink cluster", jobId);
+        cluster.close();
       }
     } catch (Exception e) {
       LOG.warn("Flink did not stop cleanly: " + e.getMessage());
@@ -140,17 +142,43 @@ public class FlinkRunner {
               + jar.toAbsolutePath()
               + ", which does not exist; build it with mvn package");
     }
+    Configuration clientConfig = new Configuration();
+    clientConfig.set(RestOptions.ADDRESS, f.jobmanagerHost());
+    clientConfig.set(RestOptions.PORT, f.jobmanagerPort());
+    cluster = new RestClusterClient<>(clientConfig, "widescan");
+    // One unit job per cluster is enough: every job claims from the same Postgres, so a second
+    // orchestrator (or a restarted one) joins the running job instead of adding another.
+    Optional<JobID> running =
+        cluster.listJobs().get(60, TimeUnit.SECONDS).stream()
+            .filter(j -> j.getJobName().equals(jobName()))
+            .filter(j -> !j.getJobState().isTerminalState())
+            .map(JobStatusMessage::getJobId)
+            .findFirst();
+    if (running.isPresent()) {
+      jobId = running.get();
+      LOG.infof(
+          "job %s (%s) already runs on Flink at %s:%d; using it",
+          jobName(), jobId, f.jobmanagerHost(), f.jobmanagerPort());
+      return;
+    }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createRemoteEnvironment(
             f.jobmanagerHost(), f.jobmanagerPort(), jobConfiguration(), jar.toString());
     env.setParallelism(f.parallelism());
     env.setBufferTimeout(10);
     UnitPipeline.build(env, settings());
-    remoteJob = env.executeAsync(UnitPipeline.JOB_NAME);
-    jobId = remoteJob.getJobID();
+    jobId = env.executeAsync(jobName()).getJobID();
     LOG.infof(
         "submitted job %s (%s) to Flink at %s:%d",
-        UnitPipeline.JOB_NAME, jobId, f.jobmanagerHost(), f.jobmanagerPort());
+        jobName(), jobId, f.jobmanagerHost(), f.jobmanagerPort());
+  }
+
+  /**
+   * The job's name carries the database it works for: orchestrators of the same database share one
+   * job, those of different databases (or of an embedded database on a new port) get their own.
+   */
+  private String jobName() {
+    return UnitPipeline.JOB_NAME + " " + settings().jdbcUrl().replaceAll("[?;].*$", "");
   }
 
   /**
@@ -187,8 +215,8 @@ public class FlinkRunner {
       if (miniCluster != null && jobId != null) {
         return Optional.of(miniCluster.getJobStatus(jobId).get(5, TimeUnit.SECONDS));
       }
-      if (remoteJob != null) {
-        return Optional.of(remoteJob.getJobStatus().get(5, TimeUnit.SECONDS));
+      if (cluster != null && jobId != null) {
+        return Optional.of(cluster.getJobStatus(jobId).get(5, TimeUnit.SECONDS));
       }
     } catch (Exception e) {
       return Optional.of(JobStatus.FAILED);

@@ -202,6 +202,18 @@ public final class UnitStore implements AutoCloseable {
     }
   }
 
+  /** Extends a running unit's lease by {@code leaseSeconds} from now. */
+  public synchronized boolean renewLease(long unitId, int leaseSeconds) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "UPDATE work_unit SET lease_expires_at = now() + make_interval(secs => ?)"
+                + " WHERE id = ? AND status = 'running'")) {
+      ps.setInt(1, leaseSeconds);
+      ps.setLong(2, unitId);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
   /** Units this owner claimed that have not finished yet. */
   public int inFlight(String owner) throws SQLException {
     try (PreparedStatement ps =

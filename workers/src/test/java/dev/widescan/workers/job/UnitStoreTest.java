@@ -112,6 +112,21 @@ class UnitStoreTest {
   }
 
   @Test
+  void aRenewedLeaseKeepsOthersFromClaimingTheUnit() throws SQLException {
+    insertUnits(1);
+    store.claim("slow-worker", 60).orElseThrow();
+    sql("UPDATE work_unit SET lease_expires_at = now() + interval '1 second'");
+    assertTrue(store.renewLease(1, 600));
+    assertEquals(
+        "t", text("SELECT lease_expires_at > now() + interval '500 seconds' FROM work_unit"));
+    sql("SELECT pg_sleep(1.2)");
+    assertEquals(Optional.empty(), store.claim("worker-b", 60));
+    assertEquals(1, store.inFlight("slow-worker"));
+    sql("UPDATE work_unit SET status = 'done'");
+    assertTrue(!store.renewLease(1, 600), "a finished unit has no lease to renew");
+  }
+
+  @Test
   void failsAUnitWhoseLeaseExpiredOnEveryAttempt() throws SQLException {
     insertUnits(1);
     for (int attempt = 1; attempt <= 3; attempt++) {
