@@ -1,6 +1,5 @@
 package dev.widescan.orchestrator;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,16 +75,7 @@ class DashboardBrowserTest {
 
   @Test
   void showsTheSweepInTheListAndItsAccuracyChartWithKernelLimits() {
-    long id =
-        given()
-            .contentType("application/yaml")
-            .body(SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .post("/api/sweeps")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = Sweeps.submit(SPEC);
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
 
     browser.get(root + "index.html");

@@ -40,24 +40,10 @@ class DatasetSubmissionTest {
   }
 
   @Test
-  void runsOnSyntheticTeacherDataAndRecordsTheDatasetIdentity() throws InterruptedException {
+  void runsOnSyntheticTeacherDataAndRecordsTheDatasetIdentity() {
     String name = "teacher:classes=4,d=16,hidden=32,seed=7";
-    long id =
-        given()
-            .contentType("application/yaml")
-            .body(spec(name, 200).getBytes(StandardCharsets.UTF_8))
-            .post("/api/sweeps")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
-    String status = "";
-    for (int i = 0; i < 1200 && List.of("", "pending", "running").contains(status); i++) {
-      Thread.sleep(100);
-      status = given().get("/api/sweeps/" + id).jsonPath().getString("status");
-    }
-    assertEquals("done", status);
+    long id = Sweeps.submit(spec(name, 200));
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
     JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
     assertEquals(2, rows.getList("$").size());
     for (int i = 0; i < 2; i++) {
@@ -70,7 +56,7 @@ class DatasetSubmissionTest {
   }
 
   @Test
-  void recordsSubsetPreprocessingAndTargetsWithEveryResult() throws InterruptedException {
+  void recordsSubsetPreprocessingAndTargetsWithEveryResult() {
     String spec =
         """
         name: zca
@@ -80,22 +66,8 @@ class DatasetSubmissionTest {
         kernel: {diag_reg: [0.001], t: [inf]}
         finite: {width: 64, lr: 5.0, epochs: 5, batch_size: 50, loss: cross_entropy}
         """;
-    long id =
-        given()
-            .contentType("application/yaml")
-            .body(spec.getBytes(StandardCharsets.UTF_8))
-            .post("/api/sweeps")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
-    String status = "";
-    for (int i = 0; i < 1200 && List.of("", "pending", "running").contains(status); i++) {
-      Thread.sleep(100);
-      status = given().get("/api/sweeps/" + id).jsonPath().getString("status");
-    }
-    assertEquals("done", status);
+    long id = Sweeps.submit(spec);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
     JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
     assertEquals(3, rows.getList("$").size());
     assertEquals(List.of("zca:eps=0.1"), rows.getList("preprocess").stream().distinct().toList());

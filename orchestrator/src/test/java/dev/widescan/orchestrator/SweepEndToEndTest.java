@@ -44,8 +44,8 @@ class SweepEndToEndTest {
 
   @Test
   void runsASweepFromRestThroughFlinkIntoPostgres() throws Exception {
-    long id = submit(SPEC);
-    awaitFinished(id);
+    long id = Sweeps.submit(SPEC);
+    Sweeps.awaitFinished(id);
 
     given()
         .get("/api/sweeps/" + id)
@@ -163,7 +163,7 @@ class SweepEndToEndTest {
   @Test
   void comparesNtkAndStandardParameterizationWithTheirOwnLimits() throws Exception {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: parameterizations
             dataset: {name: fashion-mnist, train: 200, test: 100}
@@ -172,7 +172,7 @@ class SweepEndToEndTest {
             finite: {width: [32, 512], parameterization: [ntk, standard], lr: 0.1, epochs: 2,
                      batch_size: 50, seeds: 1}
             """);
-    awaitFinished(id);
+    Sweeps.awaitFinished(id);
     given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
     // The NNGP does not depend on the parameterization: the same numbers for both.
     assertEquals(
@@ -200,7 +200,7 @@ class SweepEndToEndTest {
   @Test
   void empiricalKernelsApproachTheAnalyticOnesAsWidthGrows() throws Exception {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: empirical
             dataset: {name: fashion-mnist, train: 100, test: 100}
@@ -208,7 +208,7 @@ class SweepEndToEndTest {
             kernel: {diag_reg: [0.01], t: [inf]}
             empirical: {width: [32, 2048], samples: 8}
             """);
-    awaitFinished(id);
+    Sweeps.awaitFinished(id);
     given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
     List<String> ntk =
         strings(
@@ -236,10 +236,10 @@ class SweepEndToEndTest {
         SPEC.replace("e2e-small", "e2e-first")
             .replace("depth: [1, 2]", "depth: [1]")
             .replace("[64, 256]", "[16]");
-    long first = submit(spec);
-    awaitFinished(first);
+    long first = Sweeps.submit(spec);
+    Sweeps.awaitFinished(first);
     long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
-    long second = submit(spec.replace("e2e-first", "e2e-again"));
+    long second = Sweeps.submit(spec.replace("e2e-first", "e2e-again"));
     assertEquals(
         unitsBefore,
         count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
@@ -289,40 +289,8 @@ class SweepEndToEndTest {
     given().get("/webjars/echarts/dist/echarts.min.js").then().statusCode(200);
   }
 
-  private static long submit(String spec) {
-    return given()
-        .contentType("application/yaml")
-        .body(utf8(spec))
-        .post("/api/sweeps")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("id");
-  }
-
   private static byte[] utf8(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  private static void awaitFinished(long id) throws InterruptedException {
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    String status = "";
-    while (System.nanoTime() < deadline) {
-      status =
-          given()
-              .get("/api/sweeps/" + id)
-              .then()
-              .statusCode(200)
-              .extract()
-              .jsonPath()
-              .getString("status");
-      if (!status.equals("pending") && !status.equals("running")) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("sweep " + id + " still " + status + " after 300 s");
   }
 
   private static String resultsWhere(String condition) {

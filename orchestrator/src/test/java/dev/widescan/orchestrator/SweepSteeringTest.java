@@ -26,14 +26,14 @@ class SweepSteeringTest {
   @Test
   void recordsAFailingUnitWithItsReasonWhileTheSweepGoesOn() {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: with-a-bad-architecture
             dataset: {name: fashion-mnist, train: 100, test: 50}
             model: {activation: relu, depth: 2, W_std: [1.4142135623730951, 1.0e200], b_std: 0.1}
             kernel: {diag_reg: [0.0001], t: [inf]}
             """);
-    JsonPath sweep = awaitFinished(id);
+    JsonPath sweep = Sweeps.awaitFinished(id);
     assertEquals("failed", sweep.getString("status"));
     assertEquals(1, sweep.getInt("units.done"));
     assertEquals(1, sweep.getInt("units.failed"));
@@ -44,7 +44,7 @@ class SweepSteeringTest {
 
     // Retrying re-runs the unit with a fresh budget; it fails again for the same reason.
     given().post("/api/sweeps/" + id + "/retry").then().statusCode(200);
-    JsonPath again = awaitFinished(id);
+    JsonPath again = Sweeps.awaitFinished(id);
     assertEquals(1, again.getInt("units.failed"));
     assertEquals(1, again.getInt("failures[0].attempts"));
     assertEquals(reason, again.getString("failures[0].error"));
@@ -53,14 +53,14 @@ class SweepSteeringTest {
   @Test
   void aDivergingNetworkIsAResultThatSaysWhereAndTheCurveIsStored() {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: diverging
             dataset: {name: fashion-mnist, train: 100, test: 50}
             model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
             finite: {width: 64, lr: [10.0, 1.0e7], epochs: 3, batch_size: 25, seeds: 2, ensemble: true}
             """);
-    JsonPath sweep = awaitFinished(id);
+    JsonPath sweep = Sweeps.awaitFinished(id);
     assertEquals("done", sweep.getString("status"));
     assertEquals(6, sweep.getInt("units.done"));
     JsonPath rows = given().get("/api/sweeps/" + id + "/results").jsonPath();
@@ -92,7 +92,7 @@ class SweepSteeringTest {
   @Test
   void cancelStopsPendingUnitsAndResumeFinishesThem() {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: to-cancel
             dataset: {name: fashion-mnist, train: 500, test: 100}
@@ -115,7 +115,7 @@ class SweepSteeringTest {
             .jsonPath()
             .getString("status");
     assertTrue(List.of("pending", "running").contains(resumed), resumed);
-    JsonPath done = awaitFinished(id);
+    JsonPath done = Sweeps.awaitFinished(id);
     assertEquals("done", done.getString("status"));
     assertEquals(16, done.getInt("units.done"));
     given()
@@ -128,14 +128,14 @@ class SweepSteeringTest {
   @Test
   void exportsResultsAsAnArrowStream() throws IOException {
     long id =
-        submit(
+        Sweeps.submit(
             """
             name: arrow-export
             dataset: {name: fashion-mnist, train: 100, test: 50}
             model: {activation: erf, depth: 1, W_std: 1.2, b_std: 0.05}
             kernel: {diag_reg: [0.001, 0.1], t: [10, inf], variance: true}
             """);
-    awaitFinished(id);
+    Sweeps.awaitFinished(id);
     byte[] stream =
         given()
             .get("/api/sweeps/" + id + "/results?format=arrow")
@@ -175,39 +175,7 @@ class SweepSteeringTest {
     return json.getList(field).size();
   }
 
-  private static long submit(String spec) {
-    return given()
-        .contentType("application/yaml")
-        .body(spec.getBytes(StandardCharsets.UTF_8))
-        .post("/api/sweeps")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("id");
-  }
-
-  private static JsonPath awaitFinished(long id) {
-    return await(id, json -> !List.of("pending", "running").contains(json.getString("status")));
-  }
-
   private static JsonPath awaitUnits(long id, String field, int value) {
-    return await(id, json -> json.getInt(field) == value);
-  }
-
-  private static JsonPath await(long id, java.util.function.Predicate<JsonPath> done) {
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      JsonPath json = given().get("/api/sweeps/" + id).then().statusCode(200).extract().jsonPath();
-      if (done.test(json)) {
-        return json;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("sweep " + id + " did not settle in 300 s");
+    return Sweeps.await(id, json -> json.getInt(field) == value);
   }
 }
