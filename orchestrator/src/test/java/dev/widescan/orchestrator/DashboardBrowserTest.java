@@ -117,4 +117,34 @@ class DashboardBrowserTest {
         !canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300,
         "the chart is drawn on a canvas");
   }
+
+  @Test
+  void drawsTheStandardParameterizationNtkAsACurveOverWidth() {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-parameterizations
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: erf, depth: 1, W_std: 1.5, b_std: 0.1}
+            kernel: {diag_reg: [0.001], t: [inf]}
+            finite: {width: [16, 64, 256], parameterization: [ntk, standard], lr: 0.5, epochs: 1,
+                     batch_size: 50, seeds: 1}
+            """);
+    Sweeps.awaitFinished(id);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(root + "sweep.html?id=" + id);
+    WebElement chart = browser.findElement(By.id("accuracy-vs-width"));
+    // NTK parameterization first: finite line, NNGP and NTK as horizontal limits.
+    wait.until(b -> "3".equals(chart.getAttribute("data-series-count")));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-parameterization")))
+        .selectByValue("standard");
+    // Standard: finite line, the NNGP limit, and the NTK as a curve over the three widths.
+    wait.until(b -> "3".equals(chart.getAttribute("data-series-count")));
+    Object names =
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript(
+                "return echarts.getInstanceByDom(arguments[0]).getOption().series.map(s => s.name + ':' + s.data.length)",
+                chart);
+    assertEquals(List.of("finite d=1:3", "NTK (standard) d=1:3", "NNGP d=1:2"), names);
+  }
 }

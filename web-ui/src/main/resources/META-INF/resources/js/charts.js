@@ -29,9 +29,11 @@ export const kernelSeriesName = (model, depth) => `${KERNEL_LABEL[model]} d=${de
  *   widths: every width the sweep covers (sets the x-range the limits span)
  * Per depth: the mean line, its min–max whiskers (same legend entry), NNGP and NTK.
  */
-export function accuracyVsWidthOption({ curves, ensembles = [], limits, widths }) {
+export function accuracyVsWidthOption({ curves, ensembles = [], kernels = [], limits, widths }) {
   const [lo, hi] = widthRange(widths, curves);
-  const depths = [...new Set([...curves.map((c) => c.depth), ...limits.map((l) => l.depth)])].sort((a, b) => a - b);
+  const depths = [
+    ...new Set([...curves, ...kernels].map((c) => c.depth).concat(limits.map((l) => l.depth))),
+  ].sort((a, b) => a - b);
   const familyOf = (depth) => FAMILIES[depths.indexOf(depth) % FAMILIES.length];
 
   const series = [];
@@ -51,6 +53,19 @@ export function accuracyVsWidthOption({ curves, ensembles = [], limits, widths }
       });
       const spread = curve.points.filter((p) => p.n > 1);
       if (spread.length) series.push(whiskers(finiteSeriesName(depth), spread, family.finite));
+    }
+    const standardNtk = kernels.find((c) => c.depth === depth);
+    if (standardNtk) {
+      series.push({
+        type: 'line',
+        name: `NTK (standard) d=${depth}`,
+        data: standardNtk.points.map((p) => [p.width, p.mean]),
+        color: family.ntk,
+        symbol: 'triangle',
+        symbolSize: 8,
+        lineStyle: { width: 2, type: KERNEL_DASH.ntk },
+        z: 2,
+      });
     }
     const ensemble = ensembles.find((c) => c.depth === depth);
     if (ensemble) {

@@ -148,13 +148,28 @@ export function finiteCurves(rows, model = Model.FINITE) {
 }
 
 /**
+ * Standard-parameterization NTKs, which depend on the finite width: per depth, test accuracy
+ * against width at the largest training time available (t = ∞ when present).
+ * Returns [{depth, points: [{width, mean, n}]}] like finiteCurves.
+ */
+export function kernelCurves(rows) {
+  const ntk = rows.filter((r) => r.model === Model.NTK && r.width !== null);
+  const times = ntk.map((r) => r.t).filter((t) => t !== null);
+  const t = times.length ? Math.max(...times) : null;
+  return finiteCurves(
+    ntk.filter((r) => r.t === t).map((r) => ({ ...r, model: Model.FINITE })),
+  );
+}
+
+/**
  * The infinite-width limits per depth: NNGP, and NTK at the largest training time
  * available (t = ∞ when present). Rows should already be narrowed to one diag_reg.
  * Returns [{depth, model, accuracy, t, n}] sorted by depth, NNGP before NTK.
  */
 export function kernelLimits(rows) {
   const limits = [];
-  const byDepth = groupBy(rows.filter(isKernel), (r) => r.depth);
+  // Width-free kernels only: a standard-parameterization NTK depends on the width (kernelCurves).
+  const byDepth = groupBy(rows.filter((r) => isKernel(r) && r.width === null), (r) => r.depth);
   for (const [depth, depthRows] of [...byDepth.entries()].sort(([a], [b]) => a - b)) {
     for (const model of [Model.NNGP, Model.NTK]) {
       let candidates = depthRows.filter((r) => r.model === model);

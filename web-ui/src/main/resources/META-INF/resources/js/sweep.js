@@ -2,7 +2,7 @@
 // result rows. Refreshes every 2 s until the sweep is done, failed or cancelled.
 import { ApiError, getCurve, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
 import { AccuracyVsWidthChart, TrainingCurveChart } from './charts.js';
-import { applySelection, filterChoices, finiteCurves, kernelLimits, Model } from './results.js';
+import { applySelection, filterChoices, finiteCurves, kernelCurves, kernelLimits, Model } from './results.js';
 import { formatNumber, h, poll, progressBar, showError, statusBadge, timeElement } from './ui.js';
 
 const REFRESH_MS = 2000;
@@ -162,8 +162,10 @@ function renderChart() {
   const selected = applySelection(state.rows, state.selection);
   const curves = finiteCurves(selected);
   const ensembles = finiteCurves(selected, Model.ENSEMBLE);
+  const kernels = kernelCurves(selected);
   const limits = kernelLimits(selected);
-  const seriesFree = curves.length === 0 && ensembles.length === 0 && limits.length === 0;
+  const seriesFree =
+    curves.length === 0 && ensembles.length === 0 && kernels.length === 0 && limits.length === 0;
 
   $('chart-empty').hidden = !seriesFree;
   $('chart-empty').textContent =
@@ -183,7 +185,7 @@ function renderChart() {
     showError(errorRegion, `The chart cannot be drawn: ${e.message}. The results table below is complete.`);
     return;
   }
-  state.chart.render({ curves, ensembles, limits, widths: state.widths });
+  state.chart.render({ curves, ensembles, kernels, limits, widths: state.widths });
   chartContainer.setAttribute('role', 'img');
   chartContainer.setAttribute('aria-label', chartSummary(curves, limits));
   $('chart-caption').textContent = caption(curves, limits);
