@@ -55,6 +55,7 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
 
   @Override
   public InputStatus pollNext(ReaderOutput<WorkUnit> output) throws Exception {
+    long wait;
     if (store.inFlight(owner) < settings.maxInFlightPerReader()) {
       Optional<WorkUnit> unit = store.claim(owner, settings.leaseSeconds());
       if (unit.isPresent()) {
@@ -64,12 +65,19 @@ final class UnitClaimReader implements SourceReader<WorkUnit, UnitClaimSource.No
       if (settings.bounded() && !store.anyUnfinished()) {
         return InputStatus.END_OF_INPUT;
       }
+      wait = settings.pollMillis();
+    } else {
+      // Work is waiting and the workers are busy: look again soon, since short units finish in
+      // milliseconds and a full poll interval would idle the workers.
+      wait = Math.min(settings.pollMillis(), BUSY_POLL_MILLIS);
     }
     CompletableFuture<Void> wake = new CompletableFuture<>();
     available = wake;
-    timer.schedule(() -> wake.complete(null), settings.pollMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(() -> wake.complete(null), wait, TimeUnit.MILLISECONDS);
     return InputStatus.NOTHING_AVAILABLE;
   }
+
+  private static final long BUSY_POLL_MILLIS = 10;
 
   @Override
   public List<UnitClaimSource.NoSplit> snapshotState(long checkpointId) {

@@ -44,7 +44,8 @@ public final class UnitStore implements AutoCloseable {
          SET status = 'failed', finished_at = now(),
              error = 'unit ' || d.id || ', which this one needs, is ' || d.status
         FROM work_unit d
-       WHERE w.status = 'pending' AND d.id = ANY (w.depends_on) AND d.status IN ('failed', 'cancelled')
+       WHERE w.status = 'pending' AND cardinality(w.depends_on) > 0
+         AND d.id = ANY (w.depends_on) AND d.status IN ('failed', 'cancelled')
       """;
 
   private static final String INPUT_ARTIFACTS =
