@@ -61,7 +61,10 @@ public final class WidescanCli {
     return cli.execute(args);
   }
 
-  int call(PrintWriter out, PrintWriter err, HttpRequest.Builder request) {
+  /** Sends the request; the answer goes to the command's output, or to its error stream. */
+  int call(CommandLine.Model.CommandSpec command, HttpRequest.Builder request) {
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -104,8 +107,7 @@ public final class WidescanCli {
       String type =
           file.getFileName().toString().endsWith(".json") ? "application/json" : "application/yaml";
       return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
+          spec,
           cli.request("/api/sweeps")
               .header("Content-Type", type)
               .header("X-Widescan-User", cli.user)
@@ -120,10 +122,7 @@ public final class WidescanCli {
 
     @Override
     public Integer call() {
-      return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
-          cli.request("/api/sweeps").GET());
+      return cli.call(spec, cli.request("/api/sweeps").GET());
     }
   }
 
@@ -139,10 +138,7 @@ public final class WidescanCli {
 
     @Override
     public Integer call() {
-      return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
-          cli.request("/api/sweeps/" + id).GET());
+      return cli.call(spec, cli.request("/api/sweeps/" + id).GET());
     }
   }
 
@@ -162,10 +158,7 @@ public final class WidescanCli {
 
     @Override
     public Integer call() {
-      return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
-          cli.request("/api/sweeps/" + id + "/results?format=" + format).GET());
+      return cli.call(spec, cli.request("/api/sweeps/" + id + "/results?format=" + format).GET());
     }
   }
 
@@ -189,8 +182,7 @@ public final class WidescanCli {
         return 2;
       }
       return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
+          spec,
           cli.request("/api/sweeps/" + id + "/" + action)
               .POST(HttpRequest.BodyPublishers.noBody()));
     }
@@ -205,10 +197,7 @@ public final class WidescanCli {
 
     @Override
     public Integer call() {
-      return cli.call(
-          spec.commandLine().getOut(),
-          spec.commandLine().getErr(),
-          cli.request("/api/datasets").GET());
+      return cli.call(spec, cli.request("/api/datasets").GET());
     }
   }
 }
