@@ -132,6 +132,15 @@ public final class NeuralKernels {
   }
 
   /**
+   * Computes the input products K₀ = x·x'ᵀ/d of a block as the fused path does first, and discards
+   * them: for benchmarks, which compare this phase with the machine's DGEMM. Of a {@code symmetric}
+   * block (xCols = xRows) only the panels on and above the diagonal are computed.
+   */
+  public static void inputProducts(Matrix xRows, Matrix xCols, boolean symmetric) {
+    PointwiseEngine.inputProductsOnly(xRows, xCols, symmetric);
+  }
+
+  /**
    * K(x, x) and Θ(x, x) of each example: {@code [0]} the NNGP diagonal, {@code [1]} the NTK
    * diagonal, equal to the diagonal of the full symmetric block bit for bit.
    */

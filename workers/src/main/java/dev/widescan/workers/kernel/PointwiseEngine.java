@@ -3,8 +3,10 @@ package dev.widescan.workers.kernel;
 import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.linalg.NativeMatrix;
+import dev.widescan.workers.linalg.NativeScratch;
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -26,6 +28,10 @@ import java.util.stream.IntStream;
  * it. On the diagonal of a symmetric block the NNGP is set to the example's variance after every
  * layer, so the diagonal, the variances and the test × test diagonal agree to the bit.
  *
+ * <p>The products are written in place into one off-heap block the size of the result (padded),
+ * which lives until the layers have read it: a block needs about 3 × rows × cols × 8 bytes at its
+ * peak (K₀, then K and Θ on the heap).
+ *
  * <p>The layers run after all the products, row by row on both cores: each row is copied into
  * per-thread scratch rows indexed by column, like the column variances (and their square roots), so
  * every array in an op's loop shares one index and C2 vectorizes it (see {@link Pointwise.Op}).
@@ -34,11 +40,17 @@ final class PointwiseEngine {
   /** Rows of one input product, and the unit of its columns. */
   static final int PANEL = 512;
 
-  /** The most columns of one input product (a 512 × 4096 panel is 16 MiB off-heap). */
+  /** The most columns of one input product. */
   static final int MAX_PANEL_COLS = 8 * PANEL;
 
   /** Blocks with at least this many entries run their rows on several threads. */
   private static final long PARALLEL_ENTRIES = 1 << 14;
+
+  /**
+   * Off-heap blocks for the input products, kept between blocks (up to 1 GiB idle) so that a
+   * worker's next kernel does not pay the first touch of fresh pages again.
+   */
+  private static final NativeScratch PRODUCT_BLOCKS = new NativeScratch(1L << 30);
 
   /** Rows per parallel task. */
   private static final int CHUNK_ROWS = 8;
@@ -167,9 +179,23 @@ final class PointwiseEngine {
     Chain chain = new Chain(layers, in.width());
     Variances rowVars = new Variances(chain.variances(in.var1()));
     Variances colVars = symmetric ? rowVars : new Variances(chain.variances(in.var2()));
-    double[] k = in.nngp().data().clone();
-    double[] theta = in.ntk().data().clone();
-    layers(chain, rowVars, colVars, k, theta, rows, cols, symmetric);
+    double[] kIn = in.nngp().data();
+    double[] thetaIn = in.ntk().data();
+    double[] k = new double[kIn.length];
+    double[] theta = new double[k.length];
+    layers(
+        chain,
+        rowVars,
+        colVars,
+        (i, c0, kRow, thetaRow) -> {
+          System.arraycopy(kIn, i * cols + c0, kRow, c0, cols - c0);
+          System.arraycopy(thetaIn, i * cols + c0, thetaRow, c0, cols - c0);
+        },
+        k,
+        theta,
+        rows,
+        cols,
+        symmetric);
     return in.with(
         new Matrix(rows, cols, k),
         new Matrix(rows, cols, theta),
@@ -182,9 +208,10 @@ final class PointwiseEngine {
    * The block {@code xRows × xCols} from the inputs: K₀ = x·x'ᵀ/d, Θ₀ = 0, then the layers. With
    * {@code symmetric}, {@code xCols} must be {@code xRows} (the same examples).
    *
-   * <p>All the products come first, then all the layers: OpenBLAS's idle threads spin for ~0.1 s
-   * after each product, so layers run right after each panel's product had about one of the two
-   * cores (measured: a parallel Java loop right after a DGEMM ran 1.7× slower than after a pause).
+   * <p>All the products come first, written by DGEMM straight into one off-heap block, then all the
+   * layers, which read each row of it once: OpenBLAS's idle threads spin for ~0.1 s after each
+   * product, so layers run right after each panel's product had about one of the two cores
+   * (measured: a parallel Java loop right after a DGEMM ran 1.7× slower than after a pause).
    */
   static KernelState fromInputs(
       List<Pointwise> layers, Matrix xRows, Matrix xCols, boolean symmetric) {
@@ -198,16 +225,30 @@ final class PointwiseEngine {
     double[] k = new double[Math.multiplyExact(rows, cols)];
     double[] theta = new double[k.length];
     if (k.length > 0) {
-      products(xRows, xCols, symmetric, k);
-      if (symmetric) {
-        for (int i = 0; i < rows; i++) {
-          k[i * cols + i] = var0Rows[i];
-        }
-      }
-      if (!layers.isEmpty()) {
-        layers(chain, rowVars, colVars, k, theta, rows, cols, symmetric);
-      } else if (symmetric) {
-        mirror(k, rows);
+      NativeMatrix scratch = PRODUCT_BLOCKS.take(paddedRows(rows), paddedRows(cols));
+      try {
+        NativeMatrix products = scratch.reshaped(paddedRows(rows), paddedRows(cols));
+        inputProducts(xRows, xCols, symmetric, products);
+        DoubleBuffer k0 = products.buffer();
+        int stride = products.stride();
+        layers(
+            chain,
+            rowVars,
+            colVars,
+            (i, c0, kRow, thetaRow) -> {
+              k0.get(i * stride + c0, kRow, c0, cols - c0);
+              if (symmetric) {
+                kRow[i] = var0Rows[i];
+              }
+              Arrays.fill(thetaRow, c0, cols, 0.0);
+            },
+            k,
+            theta,
+            rows,
+            cols,
+            symmetric);
+      } finally {
+        PRODUCT_BLOCKS.give(scratch);
       }
     }
     return new KernelState(
@@ -220,49 +261,81 @@ final class PointwiseEngine {
   }
 
   /**
-   * K₀ = x·x'ᵀ/d into {@code k} (rows × cols), by DGEMM panels of {@value #PANEL} rows × up to
-   * {@value #MAX_PANEL_COLS} columns; of a symmetric block only the upper triangle is written.
+   * K₀ = x·x'ᵀ/d of the block {@code xRows × xCols} into {@code out} (rows and columns padded to
+   * whole panels), by DGEMM panels of {@value #PANEL} rows × up to {@value #MAX_PANEL_COLS} columns
+   * written in place; of a symmetric block only the panels on and above the diagonal are computed,
+   * and entries below them are left as they were.
    */
-  private static void products(Matrix xRows, Matrix xCols, boolean symmetric, double[] k) {
+  static void inputProducts(Matrix xRows, Matrix xCols, boolean symmetric, NativeMatrix out) {
     int d = xRows.cols();
     int rows = xRows.rows();
     int cols = xCols.rows();
+    if (out.rows() != paddedRows(rows) || out.cols() != paddedRows(cols)) {
+      throw new IllegalArgumentException(
+          "a "
+              + rows
+              + "x"
+              + cols
+              + " block's products need a padded "
+              + paddedRows(rows)
+              + "x"
+              + paddedRows(cols)
+              + " matrix, got "
+              + out.shape());
+    }
     try (NativeMatrix a = padded(xRows);
-        NativeMatrix b = symmetric ? null : padded(xCols);
-        NativeMatrix buffer =
-            NativeMatrix.zeros(PANEL, Math.min(MAX_PANEL_COLS, paddedRows(cols)))) {
+        NativeMatrix b = symmetric ? null : padded(xCols)) {
       NativeMatrix right = symmetric ? a : b;
       int paddedCols = right.rows();
       for (int r0 = 0; r0 < rows; r0 += PANEL) {
         NativeMatrix left = a.rows(r0, r0 + PANEL);
-        int rowTo = Math.min(r0 + PANEL, rows);
-        for (int c0 = symmetric ? r0 : 0; c0 < cols; ) {
-          int width = Math.min(MAX_PANEL_COLS, paddedCols - c0);
-          NativeMatrix c = buffer.reshaped(PANEL, width);
-          Blas.gemm(1.0 / d, left, false, right.rows(c0, c0 + width), true, 0.0, c);
-          DoubleBuffer product = c.buffer();
-          int colTo = Math.min(c0 + width, cols);
-          for (int i = r0; i < rowTo; i++) {
-            int start = symmetric ? Math.max(c0, i) : c0;
-            if (start < colTo) {
-              product.get((i - r0) * width + (start - c0), k, i * cols + start, colTo - start);
-            }
-          }
-          c0 += width;
+        for (int c0 = symmetric ? r0 : 0; c0 < cols; c0 += MAX_PANEL_COLS) {
+          int c1 = Math.min(c0 + MAX_PANEL_COLS, paddedCols);
+          Blas.gemm(
+              1.0 / d,
+              left,
+              false,
+              right.rows(c0, c1),
+              true,
+              0.0,
+              out.block(r0, r0 + PANEL, c0, c1));
         }
       }
     }
   }
 
   /**
-   * All layers on every entry of a rows × cols block, in place (of a symmetric block the upper
-   * triangle, then mirrored). Each row is copied into scratch rows indexed by column, next to the
-   * column variances, so every array in an op's loop shares one index (see {@link Pointwise.Op}).
+   * The products of a block into the engine's reused off-heap memory, discarded: the first phase of
+   * {@link #fromInputs} on its own, for benchmarks.
+   */
+  static void inputProductsOnly(Matrix xRows, Matrix xCols, boolean symmetric) {
+    int rows = paddedRows(xRows.rows());
+    int cols = paddedRows(xCols.rows());
+    NativeMatrix scratch = PRODUCT_BLOCKS.take(rows, cols);
+    try {
+      inputProducts(xRows, xCols, symmetric, scratch.reshaped(rows, cols));
+    } finally {
+      PRODUCT_BLOCKS.give(scratch);
+    }
+  }
+
+  /** Loads entries {@code [c0, cols)} of row {@code i} of a block's input K and Θ. */
+  @FunctionalInterface
+  private interface RowLoader {
+    void load(int i, int c0, double[] kRow, double[] thetaRow);
+  }
+
+  /**
+   * All layers on every entry of a rows × cols block into {@code k} and {@code theta} (of a
+   * symmetric block the upper triangle, then mirrored). Each input row is loaded into scratch rows
+   * indexed by column, next to the column variances, so every array in an op's loop shares one
+   * index (see {@link Pointwise.Op}).
    */
   private static void layers(
       Chain chain,
       Variances rowVars,
       Variances colVars,
+      RowLoader input,
       double[] k,
       double[] theta,
       int rows,
@@ -280,8 +353,7 @@ final class PointwiseEngine {
             int c0 = symmetric ? i : 0;
             int len = cols - c0;
             int at = i * cols + c0;
-            System.arraycopy(k, at, kRow, c0, len);
-            System.arraycopy(theta, at, thetaRow, c0, len);
+            input.load(i, c0, kRow, thetaRow);
             chain.row(rowVars, i, colVars, kRow, thetaRow, c0, len, symmetric, work);
             System.arraycopy(kRow, c0, k, at, len);
             System.arraycopy(thetaRow, c0, theta, at, len);

@@ -98,12 +98,12 @@ public final class Blas {
         k,
         alpha,
         a.pointer(),
-        a.cols(),
+        a.stride(),
         b.pointer(),
-        b.cols(),
+        b.stride(),
         beta,
         c.pointer(),
-        c.cols());
+        c.stride());
   }
 
   /**

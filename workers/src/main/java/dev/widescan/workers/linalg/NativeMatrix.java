@@ -8,39 +8,53 @@ import org.bytedeco.javacpp.DoublePointer;
  * and writes in place: handing it an on-heap {@code double[]} makes the binding copy every operand
  * in and out, which costs about 30% of a large DGEMM (DESIGN.md, "Facts checked").
  *
- * <p>Element (i, j) is at offset {@code i * cols + j}. Views from {@link #rows(int, int)} share the
- * memory of the matrix they come from; only the owner frees it, on {@link #close()}.
+ * <p>Element (i, j) is at offset {@code i * stride + j}, where the stride (BLAS's leading
+ * dimension) is the column count of the matrix the memory was allocated for. Views from {@link
+ * #rows(int, int)} and {@link #block(int, int, int, int)} share the memory of the matrix they come
+ * from, so a product can write straight into its place in a larger result; only the owner frees the
+ * memory, on {@link #close()}.
  */
 public final class NativeMatrix implements AutoCloseable {
   private final DoublePointer memory;
   private final long offset;
   private final int rows;
   private final int cols;
+  private final int stride;
   private final boolean owner;
 
-  private NativeMatrix(DoublePointer memory, long offset, int rows, int cols, boolean owner) {
+  private NativeMatrix(
+      DoublePointer memory, long offset, int rows, int cols, int stride, boolean owner) {
     this.memory = memory;
     this.offset = offset;
     this.rows = rows;
     this.cols = cols;
+    this.stride = stride;
     this.owner = owner;
   }
 
   /** A new matrix filled with zeros. */
   public static NativeMatrix zeros(int rows, int cols) {
+    NativeMatrix out = uninitialized(rows, cols);
+    out.memory.zero();
+    return out;
+  }
+
+  /**
+   * A new matrix whose elements are whatever the memory held: for results that are written before
+   * they are read (a product with β = 0), where zeroing would be a wasted pass over the memory.
+   */
+  public static NativeMatrix uninitialized(int rows, int cols) {
     if (rows < 0 || cols < 0) {
       throw new IllegalArgumentException(
           "matrix shape must be non-negative, got " + rows + "x" + cols);
     }
-    long size = Math.max(1L, (long) rows * cols);
-    DoublePointer memory = new DoublePointer(size);
-    memory.zero();
-    return new NativeMatrix(memory, 0, rows, cols, true);
+    DoublePointer memory = new DoublePointer(Math.max(1L, (long) rows * cols));
+    return new NativeMatrix(memory, 0, rows, cols, cols, true);
   }
 
   /** A copy of {@code m} outside the heap. */
   public static NativeMatrix of(Matrix m) {
-    NativeMatrix out = zeros(m.rows(), m.cols());
+    NativeMatrix out = uninitialized(m.rows(), m.cols());
     out.setRows(0, m, 0, m.rows());
     return out;
   }
@@ -53,28 +67,52 @@ public final class NativeMatrix implements AutoCloseable {
     return cols;
   }
 
+  /** The distance between the starts of consecutive rows (BLAS's leading dimension). */
+  public int stride() {
+    return stride;
+  }
+
   public String shape() {
     return rows + "x" + cols;
   }
 
   /** The rows {@code from} (inclusive) to {@code to} (exclusive) as a view on the same memory. */
   public NativeMatrix rows(int from, int to) {
-    if (from < 0 || to > rows || from > to) {
-      throw new IllegalArgumentException("row range [" + from + ", " + to + ") outside 0.." + rows);
+    return block(from, to, 0, cols);
+  }
+
+  /** Rows {@code [rowFrom, rowTo)} × columns {@code [colFrom, colTo)} as a view. */
+  public NativeMatrix block(int rowFrom, int rowTo, int colFrom, int colTo) {
+    if (rowFrom < 0 || rowTo > rows || rowFrom > rowTo) {
+      throw new IllegalArgumentException(
+          "row range [" + rowFrom + ", " + rowTo + ") outside 0.." + rows);
     }
-    return new NativeMatrix(memory, offset + (long) from * cols, to - from, cols, false);
+    if (colFrom < 0 || colTo > cols || colFrom > colTo) {
+      throw new IllegalArgumentException(
+          "column range [" + colFrom + ", " + colTo + ") outside 0.." + cols);
+    }
+    return new NativeMatrix(
+        memory,
+        offset + (long) rowFrom * stride + colFrom,
+        rowTo - rowFrom,
+        colTo - colFrom,
+        stride,
+        false);
   }
 
   /**
-   * The first {@code rows × cols} elements of this matrix as a {@code rows × cols} matrix, a view
-   * on the same memory: one buffer serves products of several shapes.
+   * The first {@code rows × cols} elements of this (contiguous) matrix as a {@code rows × cols}
+   * matrix, a view on the same memory: one buffer serves products of several shapes.
    */
   public NativeMatrix reshaped(int rows, int cols) {
+    if (stride != this.cols) {
+      throw new IllegalStateException("can't reshape a view with stride " + stride);
+    }
     if (rows < 0 || cols < 0 || (long) rows * cols > (long) this.rows * this.cols) {
       throw new IllegalArgumentException(
           "can't view a " + shape() + " matrix as " + rows + "x" + cols);
     }
-    return new NativeMatrix(memory, offset, rows, cols, false);
+    return new NativeMatrix(memory, offset, rows, cols, cols, false);
   }
 
   /**
@@ -99,27 +137,32 @@ public final class NativeMatrix implements AutoCloseable {
               + shape()
               + " one");
     }
-    long count = (long) (to - from) * cols;
-    if (count > 0) {
-      new DoublePointer(memory)
-          .position(offset + (long) at * cols)
-          .put(source.data(), from * cols, Math.toIntExact(count));
+    if (cols == 0) {
+      return;
+    }
+    DoublePointer target = new DoublePointer(memory);
+    for (int r = from; r < to; r++) {
+      target.position(offset + (long) (at + r - from) * stride).put(source.data(), r * cols, cols);
     }
   }
 
   /**
-   * A buffer over this matrix's elements (index {@code i * cols + j}); absolute reads from it are
-   * safe from several threads.
+   * A buffer over this matrix's elements, element (i, j) at index {@code i * stride() + j};
+   * absolute reads from it are safe from several threads.
    */
   public DoubleBuffer buffer() {
     DoubleBuffer all = new DoublePointer(memory).position(0).asBuffer();
-    return all.slice(Math.toIntExact(offset), Math.toIntExact((long) rows * cols));
+    long length = rows == 0 ? 0 : (long) (rows - 1) * stride + cols;
+    return all.slice(Math.toIntExact(offset), Math.toIntExact(length));
   }
 
   /** A copy on the heap. */
   public Matrix toMatrix() {
     double[] data = new double[Math.multiplyExact(rows, cols)];
-    buffer().get(0, data);
+    DoubleBuffer elements = buffer();
+    for (int i = 0; i < rows; i++) {
+      elements.get(i * stride, data, i * cols, cols);
+    }
     return new Matrix(rows, cols, data);
   }
 
@@ -138,6 +181,6 @@ public final class NativeMatrix implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NativeMatrix[" + shape() + "]";
+    return "NativeMatrix[" + shape() + (stride == cols ? "" : ", stride " + stride) + "]";
   }
 }

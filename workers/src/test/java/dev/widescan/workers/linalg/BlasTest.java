@@ -49,6 +49,45 @@ class BlasTest {
   }
 
   @Test
+  void nativeGemmWritesIntoABlockOfALargerMatrixAndNothingElse() {
+    Matrix a = gaussian(6, 4, 5);
+    Matrix b = gaussian(7, 3, 5);
+    try (NativeMatrix na = NativeMatrix.of(a);
+        NativeMatrix nb = NativeMatrix.of(b);
+        NativeMatrix big = NativeMatrix.zeros(8, 10)) {
+      NativeMatrix block = big.block(2, 6, 4, 7);
+      assertEquals(10, block.stride());
+      Blas.gemm(1.0, na, false, nb, true, 0.0, block);
+      Matrix expected = Blas.multiply(a, false, b, true);
+      assertArrayEquals(expected.data(), block.toMatrix().data(), 1e-13);
+      Matrix all = big.toMatrix();
+      double outside = 0;
+      for (int i = 0; i < 8; i++) {
+        for (int j = 0; j < 10; j++) {
+          boolean inside = i >= 2 && i < 6 && j >= 4 && j < 7;
+          outside += inside ? 0 : Math.abs(all.get(i, j));
+        }
+      }
+      assertEquals(0.0, outside);
+      assertEquals(expected.get(3, 2), all.get(5, 6));
+    }
+  }
+
+  @Test
+  void scratchHandsBackTheSmallestIdleMatrixThatFitsAndFreesBeyondItsLimit() {
+    NativeScratch scratch = new NativeScratch(100 * Double.BYTES);
+    NativeMatrix small = scratch.take(4, 5);
+    NativeMatrix large = scratch.take(8, 10);
+    scratch.give(small);
+    scratch.give(large);
+    assertEquals(small, scratch.take(2, 10), "the 20-element matrix fits 2x10 and is the smaller");
+    assertEquals(large, scratch.take(3, 7));
+    NativeMatrix tooLarge = scratch.take(11, 10);
+    scratch.give(tooLarge);
+    assertTrue(scratch.take(11, 10) != tooLarge, "a 110-element matrix exceeds the idle limit");
+  }
+
+  @Test
   void choleskySolvesPositiveDefiniteSystems() {
     Matrix a = gaussian(4, 30, 40);
     Matrix spd = Blas.multiply(a, false, a, true);
