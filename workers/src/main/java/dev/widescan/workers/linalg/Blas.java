@@ -252,8 +252,13 @@ public final class Blas {
     openblas.blas_set_num_threads(Math.max(1, threads));
   }
 
+  /**
+   * The threads OpenBLAS uses: the count last set, or, before any was set (the binding then reports
+   * -1), OpenBLAS's own default of one per core.
+   */
   public static int threads() {
-    return openblas.blas_get_num_threads();
+    int set = openblas.blas_get_num_threads();
+    return set > 0 ? set : Runtime.getRuntime().availableProcessors();
   }
 
   /** Scales every element of {@code m} by {@code factor}, in place. */

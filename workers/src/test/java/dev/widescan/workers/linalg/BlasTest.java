@@ -88,6 +88,19 @@ class BlasTest {
   }
 
   @Test
+  void threadCountReadsBackWhatWasSet() {
+    int before = Blas.threads();
+    assertTrue(before >= 1, "OpenBLAS reports " + before + " threads");
+    try {
+      Blas.setThreads(1);
+      assertEquals(1, Blas.threads());
+    } finally {
+      Blas.setThreads(before);
+    }
+    assertEquals(before, Blas.threads());
+  }
+
+  @Test
   void choleskySolvesPositiveDefiniteSystems() {
     Matrix a = gaussian(4, 30, 40);
     Matrix spd = Blas.multiply(a, false, a, true);
