@@ -317,7 +317,6 @@ public final class KernelRegression {
     return out;
   }
 
-  /** (1 − exp(−μ·t/N))/μ, its t = ∞ limit 1/μ, and its μ → 0 limit t/N. */
   /** Columns [from, from + width) of {@code m}, copied. */
   static Matrix columnBlock(Matrix m, int from, int width) {
     Matrix out = Matrix.zeros(m.rows(), width);
@@ -327,6 +326,7 @@ public final class KernelRegression {
     return out;
   }
 
+  /** (1 − exp(−μ·t/N))/μ, its t = ∞ limit 1/μ, and its μ → 0 limit t/N. */
   private static double flowFactor(double mu, double t, double norm) {
     if (t == Double.POSITIVE_INFINITY) {
       return 1.0 / mu;

@@ -1,10 +1,12 @@
 package dev.widescan.workers.linalg;
 
+import static org.bytedeco.openblas.global.openblas.CblasLeft;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasNonUnit;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
-import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
+import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -161,7 +163,8 @@ public final class Blas {
     }
     double[] u = symmetric.data().clone();
     if (n > 0) {
-      int info = openblas.LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'U', n, u, n);
+      // The column-major lower factor L (A = LLᵀ) of the same memory is the row-major U = Lᵀ.
+      int info = openblas.LAPACKE_dpotrf(LAPACK_COL_MAJOR, (byte) 'L', n, u, n);
       if (info > 0) {
         return Optional.empty();
       }
@@ -176,7 +179,8 @@ public final class Blas {
   }
 
   /**
-   * Solves A·X = B given the Cholesky factor U of A ({@link #cholesky}) by LAPACK's {@code dpotrs}.
+   * Solves A·X = B given the Cholesky factor U of A ({@link #cholesky}): Uᵀ·Y = B, then U·X = Y, by
+   * BLAS's triangular solve {@code dtrsm}.
    *
    * @return X, with B's shape; B is not changed
    */
@@ -187,13 +191,14 @@ public final class Blas {
           "can't solve with a " + upper.shape() + " factor for right-hand sides " + b.shape());
     }
     double[] x = b.data().clone();
-    if (n > 0 && b.cols() > 0) {
-      int info =
-          openblas.LAPACKE_dpotrs(
-              LAPACK_ROW_MAJOR, (byte) 'U', n, b.cols(), upper.data(), n, x, b.cols());
-      if (info != 0) {
-        throw new IllegalStateException("LAPACK dpotrs failed: info=" + info);
-      }
+    int k = b.cols();
+    if (n > 0 && k > 0) {
+      // Uᵀ·(U·X) = B by two triangular solves, in row-major with no transposed copies.
+      double[] u = upper.data();
+      openblas.cblas_dtrsm(
+          CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, n, k, 1.0, u, n, x, k);
+      openblas.cblas_dtrsm(
+          CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, n, k, 1.0, u, n, x, k);
     }
     return new Matrix(b.rows(), b.cols(), x);
   }
@@ -223,6 +228,11 @@ public final class Blas {
    * Eigendecomposition of a symmetric matrix by LAPACK's divide-and-conquer {@code dsyevd}; only
    * the upper triangle is read. The input is not changed.
    *
+   * <p>The row-major upper triangle is handed to LAPACK as the column-major lower triangle of the
+   * same memory, which LAPACKE passes through untouched, where a row-major call would transpose the
+   * matrix in and the eigenvectors out through two extra n × n buffers; the eigenvectors (LAPACK's
+   * columns, here rows) are transposed in place instead.
+   *
    * @throws ArithmeticException if LAPACK reports that the iteration failed to converge
    */
   public static SymmetricEigen eigh(Matrix symmetric) {
@@ -234,13 +244,32 @@ public final class Blas {
     double[] values = new double[n];
     if (n > 0) {
       int info =
-          openblas.LAPACKE_dsyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, vectors, n, values);
+          openblas.LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'V', (byte) 'L', n, vectors, n, values);
       if (info != 0) {
         throw new ArithmeticException(
             "LAPACK dsyevd failed on a " + n + "x" + n + " matrix: info=" + info);
       }
     }
+    transposeInPlace(vectors, n);
     return new SymmetricEigen(values, new Matrix(n, n, vectors));
+  }
+
+  /** Transposes a square row-major matrix in place, in cache-sized blocks. */
+  static void transposeInPlace(double[] m, int n) {
+    int block = 64;
+    for (int i0 = 0; i0 < n; i0 += block) {
+      int i1 = Math.min(i0 + block, n);
+      for (int j0 = i0; j0 < n; j0 += block) {
+        int j1 = Math.min(j0 + block, n);
+        for (int i = i0; i < i1; i++) {
+          for (int j = Math.max(j0, i + 1); j < j1; j++) {
+            double t = m[i * n + j];
+            m[i * n + j] = m[j * n + i];
+            m[j * n + i] = t;
+          }
+        }
+      }
+    }
   }
 
   /**
