@@ -74,7 +74,7 @@ public final class SweepExpander {
                 String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
                 KernelUnitParams params =
                     new KernelUnitParams(
-                        data, kernelArch, k.kinds(), k.diagReg(), k.t(), k.variance());
+                        data, kernelArch, k.kinds(), k.diagReg(), k.t(), k.variance(), null);
                 units.add(
                     new PlannedUnit(
                         UnitKind.KERNEL,
