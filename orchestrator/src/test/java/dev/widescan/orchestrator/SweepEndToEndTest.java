@@ -240,13 +240,7 @@ class SweepEndToEndTest {
             .replace("[64, 256]", "[16]");
     long first = Sweeps.submit(spec);
     Sweeps.awaitFinished(first);
-    long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
-    long second = Sweeps.submit(spec.replace("e2e-first", "e2e-again"));
-    assertEquals(
-        unitsBefore,
-        count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
-        "no new unit for a repeated spec");
-    given().get("/api/sweeps/" + second).then().statusCode(200).body("status", equalTo("done"));
+    long second = resubmitAddingNoUnit(spec.replace("e2e-first", "e2e-again"));
     assertEquals(
         strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", first),
         strings(
@@ -294,14 +288,20 @@ class SweepEndToEndTest {
     assertEquals(6, expected.size(), "2 NNGP ridges, 2 NTK ridges x 2 times");
     assertEquals(expected, resultValues(tiledId));
 
+    long again = resubmitAddingNoUnit(tiled.replace("tiled-kernel", "tiled-again"));
+    assertEquals(tiles, strings(tilesOfSweep, again));
+  }
+
+  /** Submits a spec whose units all exist: no unit is added and the sweep is done at once. */
+  private long resubmitAddingNoUnit(String spec) throws SQLException {
     long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
-    long again = Sweeps.submit(tiled.replace("tiled-kernel", "tiled-again"));
+    long id = Sweeps.submit(spec);
     assertEquals(
         unitsBefore,
         count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
-        "no new unit, tile or kernel, for a repeated spec");
-    given().get("/api/sweeps/" + again).then().statusCode(200).body("status", equalTo("done"));
-    assertEquals(tiles, strings(tilesOfSweep, again));
+        "no new unit for a repeated spec");
+    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
+    return id;
   }
 
   /** A sweep's result rows as the API gives them, without what differs between units. */

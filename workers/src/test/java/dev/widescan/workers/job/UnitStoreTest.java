@@ -187,7 +187,7 @@ class UnitStoreTest {
 
   @Test
   void aUnitWithoutRowsRecordsItsArtifactForTheUnitsThatNeedItInTheirOrder() throws SQLException {
-    insertTiles(2);
+    insertUnits(2, UnitKind.KERNEL_TILE);
     sql(
         "INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)"
             + " VALUES ('kernel', 'kernel', 'k', '{}', '{2, 1}')");
@@ -206,7 +206,7 @@ class UnitStoreTest {
 
   @Test
   void aFailingTileFailsTheKernelThatNeedsItWithItsReason() throws SQLException {
-    insertTiles(1);
+    insertUnits(1, UnitKind.KERNEL_TILE);
     sql(
         "INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)"
             + " VALUES ('kernel', 'kernel', 'k', '{}', '{1}')");
@@ -218,17 +218,6 @@ class UnitStoreTest {
     assertEquals(
         "unit 1 (kernel_tile), which this one needs, is failed: NaN in the NNGP",
         text("SELECT error FROM work_unit WHERE id = 2"));
-  }
-
-  private static void insertTiles(int count) throws SQLException {
-    for (int i = 1; i <= count; i++) {
-      sql(
-          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('t"
-              + i
-              + "', 'kernel_tile', 't"
-              + i
-              + "', '{}')");
-    }
   }
 
   private static ResultRow row(String key, double accuracy) {
@@ -246,11 +235,18 @@ class UnitStoreTest {
   }
 
   private static void insertUnits(int count) throws SQLException {
+    insertUnits(count, UnitKind.KERNEL);
+  }
+
+  private static void insertUnits(int count, UnitKind kind) throws SQLException {
     for (int i = 1; i <= count; i++) {
       sql(
-          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('h"
+          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('"
+              + kind.id()
               + i
-              + "', 'kernel', 'k', '{\"unit\": "
+              + "', '"
+              + kind.id()
+              + "', 'k', '{\"unit\": "
               + i
               + "}')");
     }

@@ -11,6 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class KernelTileTest {
+  private static final DatasetSpec DATA =
+      new DatasetSpec("fashion-mnist", 600, 200, "standardize", "first", "centred", "abc");
+  private static final ArchitectureSpec ARCH =
+      new ArchitectureSpec("fc", "relu", 2, 1.5, 0.1, "ntk", null);
 
   /** Every entry on and above the train × train diagonal, and every test × train entry, once. */
   @ParameterizedTest
@@ -67,10 +71,7 @@ class KernelTileTest {
   @Test
   void tileParametersSurviveTheirCanonicalJson() {
     KernelTileUnitParams p =
-        new KernelTileUnitParams(
-            new DatasetSpec("fashion-mnist", 600, 200, "standardize", "first", "centred", "abc"),
-            new ArchitectureSpec("fc", "relu", 2, 1.5, 0.1, "ntk", null),
-            new KernelTile(Block.TEST_TRAIN, 0, 200, 256, 512));
+        new KernelTileUnitParams(DATA, ARCH, new KernelTile(Block.TEST_TRAIN, 0, 200, 256, 512));
     String json = UnitJson.write(p);
     assertTrue(
         json.contains(
@@ -84,13 +85,7 @@ class KernelTileTest {
   void anUntiledKernelUnitKeepsTheJsonItHadBeforeTiling() {
     KernelUnitParams p =
         new KernelUnitParams(
-            new DatasetSpec("fashion-mnist", 600, 200, "standardize", "first", "centred", "abc"),
-            new ArchitectureSpec("fc", "relu", 2, 1.5, 0.1, "ntk", null),
-            List.of("nngp"),
-            List.of(1e-4),
-            List.of("inf"),
-            false,
-            null);
+            DATA, ARCH, List.of("nngp"), List.of(1e-4), List.of("inf"), false, null);
     assertTrue(!UnitJson.write(p).contains("tile_size"), UnitJson.write(p));
     assertEquals(p, UnitJson.read(UnitJson.write(p), KernelUnitParams.class));
   }
