@@ -14,6 +14,8 @@ public interface WidescanConfig {
 
   Units units();
 
+  Kernel kernel();
+
   /** Directory with the datasets' files; empty = /usr/share/datasets, then the bundled subset. */
   Optional<String> dataDir();
 
@@ -78,6 +80,16 @@ public interface WidescanConfig {
      * (e.g. a container host name).
      */
     Optional<String> jdbcUrl();
+  }
+
+  interface Kernel {
+    /**
+     * Examples per side of a kernel tile: a kernel unit with more training examples is computed as
+     * tile units, each O(tile-size²) in memory, and assembled; a spec's {@code kernel.tile_size}
+     * overrides it.
+     */
+    @WithDefault("4096")
+    int tileSize();
   }
 
   interface Units {

@@ -7,8 +7,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.widescan.workers.arrow.KernelTileCodec;
 import dev.widescan.workers.arrow.PredictionsCodec;
 import dev.widescan.workers.linalg.Matrix;
+import dev.widescan.workers.unit.KernelTile;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -238,17 +240,86 @@ class SweepEndToEndTest {
             .replace("[64, 256]", "[16]");
     long first = Sweeps.submit(spec);
     Sweeps.awaitFinished(first);
-    long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
-    long second = Sweeps.submit(spec.replace("e2e-first", "e2e-again"));
-    assertEquals(
-        unitsBefore,
-        count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
-        "no new unit for a repeated spec");
-    given().get("/api/sweeps/" + second).then().statusCode(200).body("status", equalTo("done"));
+    long second = resubmitAddingNoUnit(spec.replace("e2e-first", "e2e-again"));
     assertEquals(
         strings("SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", first),
         strings(
             "SELECT unit_id::text FROM sweep_unit WHERE sweep_id = ? ORDER BY unit_id", second));
+  }
+
+  @Test
+  void aKernelInTilesGivesTheWholeKernelsResultsAndASecondSweepReusesItsTiles() throws Exception {
+    String whole =
+        """
+        name: whole-kernel
+        dataset: {name: fashion-mnist, train: 300, test: 100}
+        model: {activation: relu, depth: 2, W_std: 1.4142135623730951, b_std: 0.1}
+        kernel: {diag_reg: [0.0001, 0.01], t: [10, inf], variance: true}
+        """;
+    String tiled =
+        whole.replace("whole-kernel", "tiled-kernel").replace("true}", "true, tile_size: 128}");
+    long wholeId = Sweeps.submit(whole);
+    Sweeps.awaitFinished(wholeId);
+    long tiledId = Sweeps.submit(tiled);
+    JsonPath sweep = Sweeps.awaitFinished(tiledId);
+
+    // 300 training examples in blocks of 128, 128, 44: 6 tiles on and above the diagonal, and
+    // the 100 test examples against each of the 3 blocks.
+    assertEquals("done", sweep.getString("status"));
+    assertEquals(10, sweep.getInt("units.total"));
+    assertEquals(10, sweep.getInt("units.done"));
+    String tilesOfSweep =
+        "SELECT u.artifact FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id"
+            + " WHERE su.sweep_id = ? AND u.kind = 'kernel_tile' ORDER BY u.id";
+    List<String> tiles = strings(tilesOfSweep, tiledId);
+    assertEquals(9, tiles.size());
+    assertEquals(
+        List.of("9"),
+        strings(
+            "SELECT cardinality(u.depends_on)::text FROM work_unit u JOIN sweep_unit su"
+                + " ON su.unit_id = u.id WHERE su.sweep_id = ? AND u.kind = 'kernel'",
+            tiledId));
+    KernelTileCodec.TileKernels last =
+        KernelTileCodec.decode(Files.readAllBytes(Path.of(tiles.get(8))));
+    assertEquals(new KernelTile(KernelTile.Block.TEST_TRAIN, 0, 100, 256, 300), last.tile());
+
+    // The same rows, value for value; none for the tiles.
+    List<Map<String, Object>> expected = resultValues(wholeId);
+    assertEquals(6, expected.size(), "2 NNGP ridges, 2 NTK ridges x 2 times");
+    assertEquals(expected, resultValues(tiledId));
+
+    long again = resubmitAddingNoUnit(tiled.replace("tiled-kernel", "tiled-again"));
+    assertEquals(tiles, strings(tilesOfSweep, again));
+  }
+
+  /** Submits a spec whose units all exist: no unit is added and the sweep is done at once. */
+  private long resubmitAddingNoUnit(String spec) throws SQLException {
+    long unitsBefore = count("SELECT count(*) FROM work_unit WHERE ? > 0", 1);
+    long id = Sweeps.submit(spec);
+    assertEquals(
+        unitsBefore,
+        count("SELECT count(*) FROM work_unit WHERE ? > 0", 1),
+        "no new unit for a repeated spec");
+    given().get("/api/sweeps/" + id).then().statusCode(200).body("status", equalTo("done"));
+    return id;
+  }
+
+  /** A sweep's result rows as the API gives them, without what differs between units. */
+  private static List<Map<String, Object>> resultValues(long id) {
+    List<Map<String, Object>> rows =
+        given()
+            .get("/api/sweeps/" + id + "/results")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("$");
+    rows.forEach(
+        row -> {
+          row.remove("unit_id");
+          row.remove("artifact");
+        });
+    return rows;
   }
 
   @Test

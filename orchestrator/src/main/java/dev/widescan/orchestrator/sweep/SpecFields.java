@@ -128,6 +128,13 @@ final class SpecFields {
     return value == null ? placeholder : value;
   }
 
+  /**
+   * An integer that may be left out ({@code fallback}, which may be null), validated when given.
+   */
+  Integer optionalInteger(String field, Integer fallback, IntPredicate valid, String expected) {
+    return has(field) ? asInt(node.get(field), path(field), valid, expected) : fallback;
+  }
+
   double number(
       String field, double fallback, boolean required, DoublePredicate valid, String expected) {
     if (!has(field)) {

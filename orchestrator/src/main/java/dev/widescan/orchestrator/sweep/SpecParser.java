@@ -52,7 +52,16 @@ public final class SpecParser {
     return root;
   }
 
+  /** A spec that is to be expanded as written: kernels are tiled only where it says so. */
   public static SweepSpec validate(JsonNode root) {
+    return validate(root, null);
+  }
+
+  /**
+   * @param defaultTileSize the kernel tile size where the spec gives none (the orchestrator's
+   *     configuration), or null for none
+   */
+  public static SweepSpec validate(JsonNode root, Integer defaultTileSize) {
     List<FieldError> errors = new ArrayList<>();
     if (root == null || !root.isObject()) {
       throw SpecValidationException.of(
@@ -150,7 +159,12 @@ public final class SpecParser {
                   k.timeAxis("t", List.of("inf")),
                   parameterization,
                   widths,
-                  k.bool("variance", false)));
+                  k.bool("variance", false),
+                  k.optionalInteger(
+                      "tile_size",
+                      defaultTileSize,
+                      v -> v >= 1,
+                      "an integer >= 1 (examples per tile side)")));
       k.rejectUnknown();
     }
     Optional<SweepSpec.Empirical> empirical = Optional.empty();

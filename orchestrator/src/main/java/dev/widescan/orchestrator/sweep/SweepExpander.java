@@ -6,6 +6,8 @@ import dev.widescan.workers.unit.DatasetSpec;
 import dev.widescan.workers.unit.EmpiricalUnitParams;
 import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
+import dev.widescan.workers.unit.KernelTile;
+import dev.widescan.workers.unit.KernelTileUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
 import dev.widescan.workers.unit.UnitJson;
 import dev.widescan.workers.unit.UnitKind;
@@ -15,9 +17,10 @@ import java.util.function.Function;
 
 /**
  * Expands a sweep into work units. A kernel unit is width-independent (NTK parameterization) and
- * yields NNGP and NTK at every diag_reg and t from one eigendecomposition; a finite unit is one
- * network from one seed. Each unit carries the content hash of its parameters, the dataset's
- * content identity among them: its identity across sweeps and users.
+ * yields NNGP and NTK at every diag_reg and t from one eigendecomposition, from kernels it computes
+ * or, past the tile size, assembles from tile units; a finite unit is one network from one seed.
+ * Each unit carries the content hash of its parameters, the dataset's content identity among them:
+ * its identity across sweeps and users.
  */
 public final class SweepExpander {
   private SweepExpander() {}
@@ -61,7 +64,6 @@ public final class SweepExpander {
           for (double wStd : m.wStd()) {
             for (double bStd : m.bStd()) {
               for (var variant : spec.kernel().map(SweepSpec.Kernel::variants).orElse(List.of())) {
-                SweepSpec.Kernel k = spec.kernel().orElseThrow();
                 ArchitectureSpec kernelArch =
                     new ArchitectureSpec(
                         m.family(),
@@ -71,16 +73,7 @@ public final class SweepExpander {
                         bStd,
                         variant.getKey(),
                         variant.getValue());
-                String kernelKey = UnitJson.contentHash(UnitKind.KERNEL, List.of(data, kernelArch));
-                KernelUnitParams params =
-                    new KernelUnitParams(
-                        data, kernelArch, k.kinds(), k.diagReg(), k.t(), k.variance());
-                units.add(
-                    new PlannedUnit(
-                        UnitKind.KERNEL,
-                        UnitJson.contentHash(UnitKind.KERNEL, params),
-                        kernelKey,
-                        UnitJson.write(params)));
+                addKernel(units, spec.kernel().orElseThrow(), data, kernelArch);
               }
               spec.finite()
                   .ifPresent(
@@ -97,7 +90,8 @@ public final class SweepExpander {
                                         List.of("inf"),
                                         List.of(),
                                         List.of(),
-                                        false));
+                                        false,
+                                        null));
                         for (int width : e.width()) {
                           for (String parameterization : e.parameterization()) {
                             for (int seed : e.seeds()) {
@@ -131,6 +125,40 @@ public final class SweepExpander {
       }
     }
     return units;
+  }
+
+  /**
+   * One kernel unit, preceded by its tile units when its training set has more examples than a
+   * tile: it depends on them and assembles its kernels from their artifacts. Tiles hold only the
+   * data and architecture, so kernel units that differ in diag_reg, t or kinds share them. Each
+   * tile is keyed by its own hash, so that a kernel's tiles spread over the workers.
+   */
+  private static void addKernel(
+      List<PlannedUnit> units, SweepSpec.Kernel k, DatasetSpec data, ArchitectureSpec arch) {
+    Integer tileSize = tiled(data.train(), k.tileSize()) ? k.tileSize() : null;
+    List<String> tiles = new ArrayList<>();
+    if (tileSize != null) {
+      for (KernelTile tile : KernelTile.grid(data.train(), data.test(), tileSize)) {
+        KernelTileUnitParams params = new KernelTileUnitParams(data, arch, tile);
+        String hash = UnitJson.contentHash(UnitKind.KERNEL_TILE, params);
+        units.add(new PlannedUnit(UnitKind.KERNEL_TILE, hash, hash, UnitJson.write(params)));
+        tiles.add(hash);
+      }
+    }
+    KernelUnitParams params =
+        new KernelUnitParams(data, arch, k.kinds(), k.diagReg(), k.t(), k.variance(), tileSize);
+    units.add(
+        new PlannedUnit(
+            UnitKind.KERNEL,
+            UnitJson.contentHash(UnitKind.KERNEL, params),
+            UnitJson.contentHash(UnitKind.KERNEL, List.of(data, arch)),
+            UnitJson.write(params),
+            tiles));
+  }
+
+  /** A kernel on {@code train} examples is computed in tiles when it has more than one tile's. */
+  private static boolean tiled(int train, Integer tileSize) {
+    return tileSize != null && train > tileSize;
   }
 
   private static void addFinite(
@@ -191,12 +219,8 @@ public final class SweepExpander {
   /** How many units {@link #expand} would produce, without building them. */
   public static long unitCount(SweepSpec spec) {
     SweepSpec.Model m = spec.model();
-    long architectures =
-        (long) spec.dataset().train().size()
-            * m.activation().size()
-            * m.depth().size()
-            * m.wStd().size()
-            * m.bStd().size();
+    long perTrainSize =
+        (long) m.activation().size() * m.depth().size() * m.wStd().size() * m.bStd().size();
     long kernel = spec.kernel().map(k -> (long) k.variants().size()).orElse(0L);
     long finite =
         spec.finite()
@@ -214,6 +238,15 @@ public final class SweepExpander {
         spec.empirical()
             .map(e -> (long) e.width().size() * e.parameterization().size() * e.seeds().size())
             .orElse(0L);
-    return architectures * (kernel + finite + empirical);
+    long units = 0;
+    for (int train : spec.dataset().train()) {
+      long tiles =
+          spec.kernel()
+              .filter(k -> tiled(train, k.tileSize()))
+              .map(k -> KernelTile.count(train, spec.dataset().test(), k.tileSize()))
+              .orElse(0L);
+      units += perTrainSize * (kernel * (1 + tiles) + finite + empirical);
+    }
+    return units;
   }
 }

@@ -1,6 +1,7 @@
 package dev.widescan.orchestrator.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.widescan.orchestrator.WidescanConfig;
 import dev.widescan.orchestrator.data.Datasets;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -17,20 +18,27 @@ public class SweepService {
   private final SweepStore store;
   private final Datasets datasets;
   private final String codeVersion;
+  private final int tileSize;
 
   public SweepService(
       SweepStore store,
       Datasets datasets,
+      WidescanConfig config,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String codeVersion) {
     this.store = store;
     this.datasets = datasets;
     this.codeVersion = codeVersion;
+    this.tileSize = config.kernel().tileSize();
+    if (tileSize < 1) {
+      throw new IllegalArgumentException(
+          "widescan.kernel.tile-size must be an integer >= 1, got " + tileSize);
+    }
   }
 
   public SweepSummary submit(String body, boolean isJson, String submittedBy) throws SQLException {
     JsonNode submitted = SpecParser.readTree(body, isJson);
-    SweepSpec spec = SpecParser.validate(submitted);
+    SweepSpec spec = SpecParser.validate(submitted, tileSize);
     List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec, datasets::identity);
     long id = store.create(spec.name(), submitted, submittedBy, codeVersion, units);
     return store.find(id).orElseThrow();

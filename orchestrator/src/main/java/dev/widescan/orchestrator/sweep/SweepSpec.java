@@ -51,6 +51,8 @@ public record SweepSpec(
    * @param width the finite input widths a standard-parameterization NTK is computed for (it
    *     depends on them); defaults to the finite side's widths
    * @param variance also compute the NNGP posterior variance of every test point
+   * @param tileSize examples per side of a kernel tile: a kernel on more training examples is
+   *     computed in tiles; null = never
    */
   public record Kernel(
       List<String> kinds,
@@ -58,7 +60,8 @@ public record SweepSpec(
       List<String> t,
       List<String> parameterization,
       List<Integer> width,
-      boolean variance) {
+      boolean variance,
+      Integer tileSize) {
 
     /** The architectures' (parameterization, width) pairs; width null where it does not matter. */
     public List<java.util.Map.Entry<String, Integer>> variants() {

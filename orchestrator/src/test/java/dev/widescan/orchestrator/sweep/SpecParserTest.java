@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.widescan.workers.unit.KernelTile;
+import dev.widescan.workers.unit.KernelTileUnitParams;
+import dev.widescan.workers.unit.UnitJson;
+import dev.widescan.workers.unit.UnitKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,6 +224,83 @@ class SpecParserTest {
             SpecValidationException.class, () -> SpecParser.parse("name: [unclosed", false));
     assertEquals("(body)", e.errors().get(0).field());
     assertTrue(e.errors().get(0).message().startsWith("is not valid YAML"));
+  }
+
+  private static final String TILED =
+      """
+      name: tiled
+      dataset: {name: fashion-mnist, train: [300, 100], test: 100}
+      model: {activation: relu, depth: 1, W_std: 1.4}
+      kernel: {diag_reg: [0.0001], tile_size: 128}
+      """;
+
+  @Test
+  void plansTileUnitsForAKernelOnMoreExamplesThanATileAndMakesItDependOnThem() {
+    SweepSpec spec = SpecParser.parse(TILED, false);
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec, IDENTITY);
+    // train 300 in tiles of 128: 3 row blocks, 6 tiles on and above the diagonal, and the 100
+    // test rows against each of the 3 column blocks; train 100 fits in one tile.
+    assertEquals(9 + 1 + 1, units.size());
+    assertEquals(units.size(), SweepExpander.unitCount(spec));
+    List<SweepExpander.PlannedUnit> tiles =
+        units.stream().filter(u -> u.kind() == UnitKind.KERNEL_TILE).toList();
+    assertEquals(9, tiles.size());
+    SweepExpander.PlannedUnit tiled = units.get(9);
+    assertEquals(UnitKind.KERNEL, tiled.kind());
+    assertEquals(
+        tiles.stream().map(SweepExpander.PlannedUnit::contentHash).toList(), tiled.dependsOn());
+    assertTrue(tiled.paramsJson().contains("\"tile_size\":128"), tiled.paramsJson());
+    KernelTileUnitParams last =
+        UnitJson.read(tiles.get(8).paramsJson(), KernelTileUnitParams.class);
+    assertEquals(new KernelTile(KernelTile.Block.TEST_TRAIN, 0, 100, 256, 300), last.tile());
+    assertEquals(tiles.get(8).contentHash(), tiles.get(8).kernelKey(), "tiles spread over workers");
+    SweepExpander.PlannedUnit whole = units.get(10);
+    assertEquals(List.of(), whole.dependsOn());
+    assertTrue(!whole.paramsJson().contains("tile_size"), whole.paramsJson());
+  }
+
+  @Test
+  void theSpecsTileSizeOverridesTheConfiguredDefault() throws IOException {
+    var tree = SpecParser.readTree(TILED, false);
+    assertEquals(128, SpecParser.validate(tree, 4096).kernel().orElseThrow().tileSize());
+    var untiled = SpecParser.readTree(TILED.replace(", tile_size: 128", ""), false);
+    assertEquals(4096, SpecParser.validate(untiled, 4096).kernel().orElseThrow().tileSize());
+    assertEquals(2, SweepExpander.expand(SpecParser.validate(untiled, 4096), IDENTITY).size());
+    assertEquals(11, SweepExpander.expand(SpecParser.validate(untiled, 128), IDENTITY).size());
+  }
+
+  @Test
+  void rejectsATileSizeThatIsNotAPositiveInteger() {
+    for (String bad : List.of("0", "-3", "2.5", "big", "[64, 128]")) {
+      SpecValidationException e =
+          assertThrows(
+              SpecValidationException.class,
+              () -> SpecParser.parse(TILED.replace("tile_size: 128", "tile_size: " + bad), false));
+      assertEquals(1, e.errors().size(), e.getMessage());
+      assertEquals("kernel.tile_size", e.errors().get(0).field());
+      assertTrue(
+          e.errors()
+              .get(0)
+              .message()
+              .startsWith("expected an integer >= 1 (examples per tile side), got "),
+          e.errors().get(0).message());
+    }
+  }
+
+  @Test
+  void countsTileUnitsAgainstTheUnitLimit() {
+    SpecValidationException e =
+        assertThrows(
+            SpecValidationException.class,
+            () ->
+                SpecParser.parse(
+                    TILED
+                        .replace("train: [300, 100]", "train: 1000")
+                        .replace("tile_size: 128", "tile_size: 2"),
+                    false));
+    assertEquals("(grid)", e.errors().get(0).field());
+    // 500 x 501 / 2 train tiles, 50 x 500 test tiles and the kernel unit.
+    assertTrue(e.getMessage().contains("expands into 150251 units"), e.getMessage());
   }
 
   @Test

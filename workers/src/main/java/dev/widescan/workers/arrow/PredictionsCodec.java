@@ -48,20 +48,12 @@ public final class PredictionsCodec {
   }
 
   public static Schema schemaFor(int outputs) {
-    Field element =
-        new Field(
-            "element",
-            FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
-            null);
     return new Schema(
         List.of(
             new Field("row_key", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null),
             new Field("example", FieldType.notNullable(new ArrowType.Int(32, true)), null),
             new Field("label", FieldType.notNullable(new ArrowType.Int(32, true)), null),
-            new Field(
-                "prediction",
-                FieldType.notNullable(new ArrowType.FixedSizeList(outputs)),
-                List.of(element)),
+            MatrixColumn.field("prediction", outputs),
             new Field(
                 "variance",
                 FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
@@ -110,16 +102,9 @@ public final class PredictionsCodec {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       while (reader.loadNextBatch()) {
         int rows = root.getRowCount();
-        FixedSizeListVector list = (FixedSizeListVector) root.getVector("prediction");
-        int k = list.getListSize();
-        Float8Vector values = (Float8Vector) list.getDataVector();
         VarCharVector keys = (VarCharVector) root.getVector("row_key");
-        double[] data = new double[rows * k];
-        for (int i = 0; i < rows * k; i++) {
-          data[i] = values.get(i);
-        }
         String key = rows == 0 ? "" : new String(keys.get(0), StandardCharsets.UTF_8);
-        out.put(key, new Matrix(rows, k, data));
+        out.put(key, MatrixColumn.read((FixedSizeListVector) root.getVector("prediction"), rows));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -131,25 +116,17 @@ public final class PredictionsCodec {
   private static void fill(
       VectorSchemaRoot root, String rowKey, Matrix m, double[] variance, int[] labels) {
     int rows = m.rows();
-    int k = m.cols();
     root.allocateNew();
     VarCharVector keys = (VarCharVector) root.getVector("row_key");
     IntVector examples = (IntVector) root.getVector("example");
     IntVector labelVector = (IntVector) root.getVector("label");
-    FixedSizeListVector list = (FixedSizeListVector) root.getVector("prediction");
-    Float8Vector values = (Float8Vector) list.getDataVector();
     byte[] key = rowKey.getBytes(StandardCharsets.UTF_8);
-    double[] data = m.data();
     for (int i = 0; i < rows; i++) {
       keys.setSafe(i, key);
       examples.setSafe(i, i);
       labelVector.setSafe(i, labels[i]);
-      list.setNotNull(i);
     }
-    for (int i = 0; i < rows * k; i++) {
-      values.setSafe(i, data[i]);
-    }
-    values.setValueCount(rows * k);
+    MatrixColumn.write((FixedSizeListVector) root.getVector("prediction"), m);
     Float8Vector variances = (Float8Vector) root.getVector("variance");
     while (variances.getValueCapacity() < rows) {
       variances.reAlloc();

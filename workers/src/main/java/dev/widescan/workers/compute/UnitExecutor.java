@@ -1,5 +1,7 @@
 package dev.widescan.workers.compute;
 
+import dev.widescan.workers.arrow.KernelTileCodec;
+import dev.widescan.workers.arrow.KernelTileCodec.TileKernels;
 import dev.widescan.workers.arrow.PredictionsCodec;
 import dev.widescan.workers.arrow.PredictionsCodec.Predictions;
 import dev.widescan.workers.data.Dataset;
@@ -26,6 +28,7 @@ import dev.widescan.workers.infer.Prediction;
 import dev.widescan.workers.kernel.FcArchitecture;
 import dev.widescan.workers.kernel.KernelBlocks;
 import dev.widescan.workers.kernel.NeuralKernels;
+import dev.widescan.workers.kernel.TestBlock;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
@@ -34,11 +37,13 @@ import dev.widescan.workers.unit.CurveRow;
 import dev.widescan.workers.unit.EmpiricalUnitParams;
 import dev.widescan.workers.unit.EnsembleUnitParams;
 import dev.widescan.workers.unit.FiniteUnitParams;
+import dev.widescan.workers.unit.KernelTileUnitParams;
 import dev.widescan.workers.unit.KernelUnitParams;
 import dev.widescan.workers.unit.ResultRow;
 import dev.widescan.workers.unit.TimeValues;
 import dev.widescan.workers.unit.UnitJson;
 import dev.widescan.workers.unit.UnitOutcome;
+import dev.widescan.workers.unit.UnitOutcome.Artifact;
 import dev.widescan.workers.unit.WorkUnit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +80,9 @@ public final class UnitExecutor {
             runEnsemble(unit, UnitJson.read(unit.paramsJson(), EnsembleUnitParams.class), start);
         case EMPIRICAL ->
             runEmpirical(unit, UnitJson.read(unit.paramsJson(), EmpiricalUnitParams.class), start);
+        case KERNEL_TILE ->
+            runKernelTile(
+                unit, UnitJson.read(unit.paramsJson(), KernelTileUnitParams.class), start);
       };
     } catch (NotPositiveDefiniteException | IllegalArgumentException | DatasetException e) {
       return UnitOutcome.failure(unit, e.getMessage(), false, seconds(start), worker);
@@ -84,19 +92,19 @@ public final class UnitExecutor {
     }
   }
 
+  /**
+   * NNGP and NTK predictions at every diag_reg and t. The kernels are computed here, or, for a
+   * kernel in tiles, assembled from the tiles its dependencies left.
+   */
   private UnitOutcome runKernel(WorkUnit unit, KernelUnitParams p, long start) {
     LoadedDataset loaded = datasets.get(p.dataset());
     Dataset data = loaded.data();
-    ArchitectureSpec a = p.architecture();
-    FcArchitecture architecture =
-        new FcArchitecture(
-            a.depth(),
-            Activation.parse(a.activation()),
-            a.wStd(),
-            a.bStd(),
-            Parameterization.parse(a.parameterization()),
-            a.width() == null ? 0 : a.width());
-    KernelBlocks k = NeuralKernels.fc(architecture, data.xTrain(), data.xTest());
+    FcArchitecture architecture = architecture(p.architecture());
+    KernelBlocks k =
+        p.tileSize() == null
+            ? NeuralKernels.fc(architecture, data.xTrain(), data.xTest(), TestBlock.DIAGONAL)
+            : TiledKernels.assemble(
+                architecture.network(), data, p.tileSize(), unit.inputArtifacts());
     double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
     double[] times = TimeValues.parseAll(p.t());
 
@@ -131,6 +139,26 @@ public final class UnitExecutor {
     }
     return UnitOutcome.success(
         unit, rows, PredictionsCodec.encode(predictions, data.yTest()), seconds(start), worker);
+  }
+
+  /** One tile of a large kernel, left as an artifact for the kernel unit that assembles it. */
+  private UnitOutcome runKernelTile(WorkUnit unit, KernelTileUnitParams p, long start) {
+    Dataset data = datasets.get(p.dataset()).data();
+    TileKernels tile =
+        TiledKernels.compute(architecture(p.architecture()).network(), data, p.tile());
+    return UnitOutcome.success(
+        unit, Artifact.kernelTile(KernelTileCodec.encode(tile)), seconds(start), worker);
+  }
+
+  /** The kernel engine's architecture; width null (the infinite-width limit) is 0 there. */
+  private static FcArchitecture architecture(ArchitectureSpec a) {
+    return new FcArchitecture(
+        a.depth(),
+        Activation.parse(a.activation()),
+        a.wStd(),
+        a.bStd(),
+        Parameterization.parse(a.parameterization()),
+        a.width() == null ? 0 : a.width());
   }
 
   private static void add(
@@ -327,11 +355,7 @@ public final class UnitExecutor {
             a.wStd(),
             a.bStd());
     KernelBlocks analytic =
-        NeuralKernels.fc(
-            new FcArchitecture(
-                a.depth(), activation, a.wStd(), a.bStd(), parameterization, a.width()),
-            data.xTrain(),
-            data.xTest());
+        NeuralKernels.fc(architecture(a), data.xTrain(), data.xTest(), TestBlock.DIAGONAL);
     double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
     double[] times = TimeValues.parseAll(p.t());
     List<ResultRow> rows = new ArrayList<>();

@@ -11,9 +11,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes each unit's outcome to Postgres (idempotent upsert by unit and row key) and its
- * predictions to the artifact store as an Arrow IPC file named after the unit, replaced atomically
- * so a retry never leaves half a file.
+ * Writes each unit's outcome to Postgres (idempotent upsert by unit and row key) and its artifact
+ * (predictions, or a kernel tile) to the artifact store as an Arrow IPC file named after the unit,
+ * replaced atomically so a retry never leaves half a file.
  */
 public final class ResultSink implements Sink<UnitOutcome> {
   private final JobSettings settings;
@@ -44,7 +44,7 @@ public final class ResultSink implements Sink<UnitOutcome> {
     @Override
     public void write(UnitOutcome outcome, Context context) throws IOException {
       String artifact = null;
-      if (outcome.succeeded() && outcome.predictionsArrow() != null) {
+      if (outcome.succeeded() && outcome.artifact() != null) {
         artifact = writeArtifact(outcome).toString();
       }
       try {
@@ -57,9 +57,10 @@ public final class ResultSink implements Sink<UnitOutcome> {
 
     private Path writeArtifact(UnitOutcome outcome) throws IOException {
       Files.createDirectories(artifactDir);
-      Path target = artifactDir.resolve("unit-" + outcome.unitId() + "-predictions.arrow");
-      Path temp = Files.createTempFile(artifactDir, "unit-" + outcome.unitId() + "-", ".partial");
-      Files.write(temp, outcome.predictionsArrow());
+      String name = "unit-" + outcome.unitId() + "-" + outcome.artifact().name();
+      Path target = artifactDir.resolve(name + ".arrow");
+      Path temp = Files.createTempFile(artifactDir, name + "-", ".partial");
+      Files.write(temp, outcome.artifact().arrow());
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return target.toAbsolutePath();
     }

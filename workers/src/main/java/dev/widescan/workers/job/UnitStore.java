@@ -37,12 +37,16 @@ public final class UnitStore implements AutoCloseable {
       RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts, u.depends_on
       """;
 
-  /** A unit that waits on one that failed or was cancelled would wait forever: fail it now. */
+  /**
+   * A unit that waits on one that failed or was cancelled would wait forever: fail it now, with the
+   * other's reason.
+   */
   private static final String FAIL_ORPHANS =
       """
       UPDATE work_unit w
          SET status = 'failed', finished_at = now(),
-             error = 'unit ' || d.id || ', which this one needs, is ' || d.status
+             error = 'unit ' || d.id || ' (' || d.kind || '), which this one needs, is ' || d.status
+                     || coalesce(': ' || d.error, '')
         FROM work_unit d
        WHERE w.status = 'pending' AND cardinality(w.depends_on) > 0
          AND d.id = ANY (w.depends_on) AND d.status IN ('failed', 'cancelled')
@@ -50,8 +54,8 @@ public final class UnitStore implements AutoCloseable {
 
   private static final String INPUT_ARTIFACTS =
       """
-      SELECT d.id, r.artifact FROM unnest(?::bigint[]) WITH ORDINALITY AS d(id, position)
-        LEFT JOIN result r ON r.unit_id = d.id AND r.row_key = 'finite'
+      SELECT d.id, w.artifact FROM unnest(?::bigint[]) WITH ORDINALITY AS d(id, position)
+        LEFT JOIN work_unit w ON w.id = d.id
        ORDER BY d.position
       """;
 
@@ -241,8 +245,9 @@ public final class UnitStore implements AutoCloseable {
 
   /**
    * Writes a unit's outcome in one transaction: on success its result rows (upserted by unit and
-   * row key) and status done; on failure the reason, and status pending again if the failure was
-   * transient and attempts remain, failed otherwise.
+   * row key), its artifact (the units that depend on it read it from there) and status done; on
+   * failure the reason, and status pending again if the failure was transient and attempts remain,
+   * failed otherwise.
    */
   public void record(UnitOutcome outcome, String artifact) throws SQLException {
     connection.setAutoCommit(false);
@@ -274,12 +279,13 @@ public final class UnitStore implements AutoCloseable {
             connection.prepareStatement(
                 """
                 UPDATE work_unit SET status = 'done', finished_at = now(), error = NULL, compute_seconds = ?,
-                       worker = ?, lease_owner = NULL, lease_expires_at = NULL
+                       worker = ?, artifact = ?, lease_owner = NULL, lease_expires_at = NULL
                  WHERE id = ?
                 """)) {
           ps.setDouble(1, outcome.computeSeconds());
           ps.setString(2, outcome.worker());
-          ps.setLong(3, outcome.unitId());
+          ps.setString(3, artifact);
+          ps.setLong(4, outcome.unitId());
           ps.executeUpdate();
         }
       } else {

@@ -14,7 +14,12 @@ public enum UnitKind {
    * The empirical NTK (Jacobian inner products at initialization) and a Monte-Carlo NNGP of a
    * finite network at one width, used as kernels for the same predictions (Novak et al. 2019).
    */
-  EMPIRICAL;
+  EMPIRICAL,
+  /**
+   * One block of a large kernel (see {@link KernelTile}), left as an artifact for the kernel unit
+   * that depends on it; it yields no result rows.
+   */
+  KERNEL_TILE;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

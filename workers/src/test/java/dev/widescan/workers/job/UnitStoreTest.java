@@ -185,6 +185,41 @@ class UnitStoreTest {
     assertEquals(Optional.empty(), store.claim("w", 60));
   }
 
+  @Test
+  void aUnitWithoutRowsRecordsItsArtifactForTheUnitsThatNeedItInTheirOrder() throws SQLException {
+    insertUnits(2, UnitKind.KERNEL_TILE);
+    sql(
+        "INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)"
+            + " VALUES ('kernel', 'kernel', 'k', '{}', '{2, 1}')");
+    for (String artifact : List.of("/a/tile-1.arrow", "/a/tile-2.arrow")) {
+      WorkUnit tile = store.claim("w", 60).orElseThrow();
+      assertEquals(UnitKind.KERNEL_TILE, tile.kind());
+      store.record(
+          UnitOutcome.success(tile, new UnitOutcome.Artifact("kernel-tile", new byte[0]), 1, "w"),
+          artifact);
+    }
+    WorkUnit kernel = store.claim("w", 60).orElseThrow();
+    assertEquals(3, kernel.id());
+    assertEquals(List.of("/a/tile-2.arrow", "/a/tile-1.arrow"), kernel.inputArtifacts());
+    assertEquals("0", text("SELECT count(*) FROM result"));
+  }
+
+  @Test
+  void aFailingTileFailsTheKernelThatNeedsItWithItsReason() throws SQLException {
+    insertUnits(1, UnitKind.KERNEL_TILE);
+    sql(
+        "INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)"
+            + " VALUES ('kernel', 'kernel', 'k', '{}', '{1}')");
+    WorkUnit tile = store.claim("w", 60).orElseThrow();
+    assertEquals(Optional.empty(), store.claim("w", 60), "the kernel waits for its tile");
+    store.record(UnitOutcome.failure(tile, "NaN in the NNGP", false, 0.1, "w"), null);
+    assertEquals(Optional.empty(), store.claim("w", 60));
+    assertEquals("failed", text("SELECT status FROM work_unit WHERE id = 2"));
+    assertEquals(
+        "unit 1 (kernel_tile), which this one needs, is failed: NaN in the NNGP",
+        text("SELECT error FROM work_unit WHERE id = 2"));
+  }
+
   private static ResultRow row(String key, double accuracy) {
     return new ResultRow(
         key,
@@ -200,11 +235,18 @@ class UnitStoreTest {
   }
 
   private static void insertUnits(int count) throws SQLException {
+    insertUnits(count, UnitKind.KERNEL);
+  }
+
+  private static void insertUnits(int count, UnitKind kind) throws SQLException {
     for (int i = 1; i <= count; i++) {
       sql(
-          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('h"
+          "INSERT INTO work_unit (content_hash, kind, kernel_key, params) VALUES ('"
+              + kind.id()
               + i
-              + "', 'kernel', 'k', '{\"unit\": "
+              + "', '"
+              + kind.id()
+              + "', 'k', '{\"unit\": "
               + i
               + "}')");
     }
