@@ -45,27 +45,12 @@ public final class Activation {
         Parameter.required("a"),
         Parameter.required("b")),
     ABS("abs", p -> new Phi.AbRelu(-1.0, 1.0)),
-    ERF(
-        "erf",
-        p -> new Phi.ScaledErf(p[0], p[1], p[2]),
-        new Parameter("a", 1.0),
-        new Parameter("b", 1.0),
-        new Parameter("c", 0.0)),
+    ERF("erf", p -> new Phi.ScaledErf(p[0], p[1], p[2]), Parameter.abc()),
     SIGMOID_LIKE("sigmoid_like", p -> new Phi.ScaledErf(0.5, 1 / 2.4020563531719796, 0.5)),
     GELU("gelu", p -> new Phi.Gelu()),
     SIGN("sign", p -> new Phi.Sign()),
-    SIN(
-        "sin",
-        p -> new Phi.Sinusoid(p[0], p[1], p[2], false),
-        new Parameter("a", 1.0),
-        new Parameter("b", 1.0),
-        new Parameter("c", 0.0)),
-    COS(
-        "cos",
-        p -> new Phi.Sinusoid(p[0], p[1], p[2], true),
-        new Parameter("a", 1.0),
-        new Parameter("b", 1.0),
-        new Parameter("c", 0.0)),
+    SIN("sin", p -> new Phi.Sinusoid(p[0], p[1], p[2], false), Parameter.abc()),
+    COS("cos", p -> new Phi.Sinusoid(p[0], p[1], p[2], true), Parameter.abc()),
     RBF("rbf", p -> new Phi.Rbf(p[0]), new Parameter("gamma", 1.0)),
     IDENTITY("identity", p -> new Phi.Identity());
 
@@ -113,6 +98,13 @@ public final class Activation {
   private record Parameter(String name, double fallback) {
     static Parameter required(String name) {
       return new Parameter(name, Double.NaN);
+    }
+
+    /** a = 1, b = 1, c = 0: neural-tangents' defaults for Erf, Sin and Cos. */
+    static Parameter[] abc() {
+      return new Parameter[] {
+        new Parameter("a", 1.0), new Parameter("b", 1.0), new Parameter("c", 0.0)
+      };
     }
 
     boolean required() {
