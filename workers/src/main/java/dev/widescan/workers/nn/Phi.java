@@ -9,8 +9,9 @@ import org.apache.commons.numbers.gamma.Erfc;
  * with its parameters; finite networks evaluate φ through it and the kernel engine reads the
  * parameters of its closed form from it, so the two cannot disagree on what φ is.
  *
- * <p>Where φ has a kink or a jump, φ′ there is 0: ReLU and |x| at 0 (a subgradient), sign
- * everywhere (as automatic differentiation sees it).
+ * <p>At the kink of the ReLU family (x = 0) φ′ is taken as 0, a subgradient for ReLU and |x| and a
+ * measure-zero choice for the others; sign's φ′ is 0 everywhere, as automatic differentiation sees
+ * it.
  */
 public sealed interface Phi
     permits Phi.AbRelu, Phi.ScaledErf, Phi.Gelu, Phi.Sign, Phi.Sinusoid, Phi.Rbf, Phi.Identity {
