@@ -72,6 +72,81 @@ class SpecParserTest {
   }
 
   @Test
+  void readsParameterizedActivationsInTheirCanonicalForms() {
+    String spec =
+        """
+        name: activations
+        dataset: {name: fashion-mnist, train: 10, test: 10}
+        model:
+          activation:
+            - relu
+            - leaky_relu(alpha=0.10)
+            - ERF(c=0.3, a=2)
+            - erf(a=1)
+            - Leaky_Relu( alpha = 0.1 )
+            - rbf(gamma=0.5)
+          depth: 1
+          W_std: 1.0
+        kernel: {}
+        """;
+    SweepSpec parsed = SpecParser.parse(spec, false);
+    assertEquals(
+        List.of("relu", "leaky_relu(alpha=0.1)", "erf(a=2, c=0.3)", "erf", "rbf(gamma=0.5)"),
+        parsed.model().activation());
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(parsed, IDENTITY);
+    assertEquals(5, units.size());
+    // Another spelling of the same activations plans the same units, hashes included.
+    String respelled =
+        spec.replace("leaky_relu(alpha=0.10)", "leaky_relu(alpha=1e-1)")
+            .replace("ERF(c=0.3, a=2)", "erf(a=2.0, b=1, c=0.30)");
+    assertEquals(units, SweepExpander.expand(SpecParser.parse(respelled, false), IDENTITY));
+  }
+
+  @Test
+  void namesAWrongActivationByItsPlaceWithTheParsersReason() {
+    String spec =
+        """
+        name: bad
+        dataset: {name: fashion-mnist, train: 10, test: 10}
+        model: {activation: [relu, "leaky_relu(beta=1)", 3, tanh, leaky_relu], depth: 1, W_std: 1}
+        kernel: {}
+        """;
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    assertEquals(
+        List.of(
+            "model.activation[1]",
+            "model.activation[2]",
+            "model.activation[3]",
+            "model.activation[4]"),
+        e.errors().stream().map(FieldError::field).toList());
+    List<String> messages = e.errors().stream().map(FieldError::message).toList();
+    assertTrue(
+        messages.get(0).contains("leaky_relu has no parameter 'beta'; expected leaky_relu(alpha)"),
+        messages.get(0));
+    assertTrue(messages.get(1).endsWith("got 3"), messages.get(1));
+    assertTrue(
+        messages.get(2).startsWith("unknown activation 'tanh'; expected one of relu,")
+            && messages.get(2).contains("erf(a=1, b=1, c=0)"),
+        messages.get(2));
+    assertTrue(messages.get(3).contains("alpha has no default"), messages.get(3));
+
+    SpecValidationException missing =
+        assertThrows(
+            SpecValidationException.class,
+            () ->
+                SpecParser.parse(
+                    "name: x\nmodel: {activation: [], depth: 1, W_std: 1}\nkernel: {}", false));
+    assertTrue(
+        missing.errors().stream()
+            .anyMatch(
+                f ->
+                    f.field().equals("model.activation")
+                        && f.message().startsWith("expected at least one activation")),
+        missing.errors().toString());
+  }
+
+  @Test
   void readsTrainingAndDataOptionsInTheirCanonicalForms() {
     SweepSpec spec =
         SpecParser.parse(

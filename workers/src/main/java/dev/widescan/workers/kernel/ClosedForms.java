@@ -1,25 +1,23 @@
 package dev.widescan.workers.kernel;
 
-import org.apache.commons.numbers.gamma.Erf;
-import org.apache.commons.numbers.gamma.Erfc;
+import dev.widescan.workers.nn.Phi;
 
 /**
  * The activations whose kernels have closed forms, following neural-tangents' {@code
  * stax.elementwise}. Each maps one row of a block at a time (see {@link Pointwise.Op}); the
- * formulas and their sources are on the factories in {@link Layers}.
+ * formulas and their sources are on the factories in {@link Layers}. φ and φ' are those of the
+ * {@link Phi} a closed form is built from, the ones finite networks use.
  */
 final class ClosedForms {
   private static final double INV_TWO_PI = 1.0 / (2.0 * Math.PI);
   private static final double INV_PI = 1.0 / Math.PI;
   private static final double TWO_OVER_PI = 2.0 / Math.PI;
   private static final double FOUR_OVER_PI = 4.0 / Math.PI;
-  private static final double INV_SQRT_TWO = 1.0 / Math.sqrt(2.0);
-  private static final double INV_SQRT_TWO_PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
   private ClosedForms() {}
 
   /** Common plumbing: an activation keeps the width and is its own {@link Pointwise.Op}. */
-  abstract static class Activation implements Nonlinearity, Pointwise, Pointwise.Op {
+  abstract static class Elementwise implements Nonlinearity, Pointwise, Pointwise.Op {
     @Override
     public Pointwise.Op bind(int inputWidth) {
       return this;
@@ -36,32 +34,45 @@ final class ClosedForms {
     }
   }
 
-  /** φ(x) = a·min(x, 0) + b·max(x, 0); ReLU is (0, 1), leaky ReLU (α, 1), |x| (−1, 1). */
-  static final class AbRelu extends Activation {
-    private final double a;
-    private final double b;
+  /** A closed form of φ, named as the activation it was built from. */
+  abstract static class ClosedForm extends Elementwise {
+    private final Phi phi;
     private final String name;
-    private final boolean relu;
-    private final double sumSq;
-    private final double diffSq;
 
-    AbRelu(double a, double b, String name) {
-      this.a = a;
-      this.b = b;
+    ClosedForm(Phi phi, String name) {
+      this.phi = phi;
       this.name = name;
-      this.relu = a == 0 && b == 1;
-      this.sumSq = a * a + b * b;
-      this.diffSq = (a - b) * (a - b);
     }
 
     @Override
     public double apply(double x) {
-      return x > 0 ? b * x : a * x;
+      return phi.apply(x);
     }
 
     @Override
     public double derivative(double x) {
-      return x > 0 ? b : a;
+      return phi.derivative(x);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** φ(x) = a·min(x, 0) + b·max(x, 0); ReLU is (0, 1), leaky ReLU (α, 1), |x| (−1, 1). */
+  static final class AbRelu extends ClosedForm {
+    private final boolean relu;
+    private final double sumSq;
+    private final double diffSq;
+
+    AbRelu(Phi.AbRelu phi, String name) {
+      super(phi, name);
+      double a = phi.a();
+      double b = phi.b();
+      this.relu = a == 0 && b == 1;
+      this.sumSq = a * a + b * b;
+      this.diffSq = (a - b) * (a - b);
     }
 
     @Override
@@ -104,39 +115,19 @@ final class ClosedForms {
         theta[j] *= dot;
       }
     }
-
-    @Override
-    public String toString() {
-      return name;
-    }
   }
 
   /** φ(x) = a·erf(b·x) + c. */
-  static final class ErfAct extends Activation {
-    private final double a;
-    private final double b;
-    private final double c;
+  static final class ErfAct extends ClosedForm {
     private final double a2;
     private final double b2;
     private final double c2;
 
-    ErfAct(double a, double b, double c) {
-      this.a = a;
-      this.b = b;
-      this.c = c;
-      this.a2 = a * a;
-      this.b2 = b * b;
-      this.c2 = c * c;
-    }
-
-    @Override
-    public double apply(double x) {
-      return a * Erf.value(b * x) + c;
-    }
-
-    @Override
-    public double derivative(double x) {
-      return a * b * 2.0 / Math.sqrt(Math.PI) * Math.exp(-b2 * x * x);
+    ErfAct(Phi.ScaledErf phi, String name) {
+      super(phi, name);
+      this.a2 = phi.a() * phi.a();
+      this.b2 = phi.b() * phi.b();
+      this.c2 = phi.c() * phi.c();
     }
 
     @Override
@@ -166,23 +157,12 @@ final class ClosedForms {
         theta[off + j] *= a2 * b2 * (FOUR_OVER_PI / root);
       }
     }
-
-    @Override
-    public String toString() {
-      return "Erf(a=" + a + ", b=" + b + ", c=" + c + ")";
-    }
   }
 
   /** φ(x) = x·Φ(x), the exact GELU. */
-  static final class Gelu extends Activation {
-    @Override
-    public double apply(double x) {
-      return 0.5 * x * Erfc.value(-x * INV_SQRT_TWO);
-    }
-
-    @Override
-    public double derivative(double x) {
-      return 0.5 * Erfc.value(-x * INV_SQRT_TWO) + x * INV_SQRT_TWO_PI * Math.exp(-0.5 * x * x);
+  static final class Gelu extends ClosedForm {
+    Gelu(Phi.Gelu phi, String name) {
+      super(phi, name);
     }
 
     @Override
@@ -219,23 +199,12 @@ final class ClosedForms {
         theta[off + j] *= dot;
       }
     }
-
-    @Override
-    public String toString() {
-      return "Gelu()";
-    }
   }
 
   /** φ(x) = sign(x). */
-  static final class Sign extends Activation {
-    @Override
-    public double apply(double x) {
-      return Math.signum(x);
-    }
-
-    @Override
-    public double derivative(double x) {
-      return 0.0;
+  static final class Sign extends ClosedForm {
+    Sign(Phi.Sign phi, String name) {
+      super(phi, name);
     }
 
     @Override
@@ -262,42 +231,21 @@ final class ClosedForms {
         theta[off + j] = 0.0;
       }
     }
-
-    @Override
-    public String toString() {
-      return "Sign()";
-    }
   }
 
   /** φ(x) = a·sin(b·x + c); cosine is the same with c + π/2. */
-  static final class Sine extends Activation {
-    private final double a;
-    private final double b;
-    private final double c;
+  static final class Sine extends ClosedForm {
     private final double cos2c;
-    private final boolean cosine;
     private final double a2;
     private final double halfB2;
 
-    Sine(double a, double b, double c, boolean cosine) {
-      this.a = a;
-      this.b = b;
-      this.c = c;
-      this.cosine = cosine;
+    Sine(Phi.Sinusoid phi, String name) {
+      super(phi, name);
+      double c = phi.c();
       // cos(2(c + π/2)) = −cos(2c), exactly −1 for the plain cosine.
-      this.cos2c = cosine ? -Math.cos(2.0 * c) : Math.cos(2.0 * c);
-      this.a2 = a * a;
-      this.halfB2 = 0.5 * b * b;
-    }
-
-    @Override
-    public double apply(double x) {
-      return cosine ? a * Math.cos(b * x + c) : a * Math.sin(b * x + c);
-    }
-
-    @Override
-    public double derivative(double x) {
-      return cosine ? -a * b * Math.sin(b * x + c) : a * b * Math.cos(b * x + c);
+      this.cos2c = phi.cosine() ? -Math.cos(2.0 * c) : Math.cos(2.0 * c);
+      this.a2 = phi.a() * phi.a();
+      this.halfB2 = 0.5 * phi.b() * phi.b();
     }
 
     @Override
@@ -325,31 +273,15 @@ final class ClosedForms {
         theta[off + j] *= a2 * halfB2 * (minus + plus);
       }
     }
-
-    @Override
-    public String toString() {
-      return (cosine ? "Cos" : "Sin") + "(a=" + a + ", b=" + b + ", c=" + c + ")";
-    }
   }
 
   /** φ(x) = √2·sin(√(2γ)·x + π/4), whose NNGP is the RBF kernel exp(−γ‖x − x'‖²/d). */
-  static final class Rbf extends Activation {
+  static final class Rbf extends ClosedForm {
     private final double gamma;
-    private final double freq;
 
-    Rbf(double gamma) {
-      this.gamma = gamma;
-      this.freq = Math.sqrt(2.0 * gamma);
-    }
-
-    @Override
-    public double apply(double x) {
-      return Math.sqrt(2.0) * Math.sin(freq * x + 0.25 * Math.PI);
-    }
-
-    @Override
-    public double derivative(double x) {
-      return Math.sqrt(2.0) * freq * Math.cos(freq * x + 0.25 * Math.PI);
+    Rbf(Phi.Rbf phi, String name) {
+      super(phi, name);
+      this.gamma = phi.gamma();
     }
 
     @Override
@@ -374,25 +306,12 @@ final class ClosedForms {
         theta[off + j] *= 2.0 * gamma * t;
       }
     }
-
-    @Override
-    public String toString() {
-      return "Rbf(gamma=" + gamma + ")";
-    }
   }
 
   /** φ(x) = x. */
-  static final class Identity extends Activation {
-    static final Identity INSTANCE = new Identity();
-
-    @Override
-    public double apply(double x) {
-      return x;
-    }
-
-    @Override
-    public double derivative(double x) {
-      return 1.0;
+  static final class Identity extends ClosedForm {
+    Identity(Phi.Identity phi, String name) {
+      super(phi, name);
     }
 
     @Override
@@ -415,11 +334,6 @@ final class ClosedForms {
     @Override
     public KernelState apply(KernelState in) {
       return in;
-    }
-
-    @Override
-    public String toString() {
-      return "Identity()";
     }
   }
 }

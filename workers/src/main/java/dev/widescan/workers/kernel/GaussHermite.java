@@ -12,7 +12,7 @@ import java.util.function.DoubleUnaryOperator;
  * degree}² nodes. Exact for polynomials of degree < 2·degree in each variable; smooth activations
  * converge fast, kinks and jumps slowly (use a closed form for those).
  */
-final class GaussHermite extends ClosedForms.Activation {
+final class GaussHermite extends ClosedForms.Elementwise {
   private final DoubleUnaryOperator fn;
   private final DoubleUnaryOperator derivative;
   private final int degree;

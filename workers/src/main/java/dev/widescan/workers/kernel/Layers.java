@@ -2,6 +2,7 @@ package dev.widescan.workers.kernel;
 
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
+import dev.widescan.workers.nn.Phi;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
@@ -78,15 +79,12 @@ public final class Layers {
    * @throws IllegalArgumentException for non-finite slopes
    */
   public static Nonlinearity abRelu(double a, double b) {
-    requireFinite("a", a);
-    requireFinite("b", b);
-    return new ClosedForms.AbRelu(a, b, "ABRelu(a=" + a + ", b=" + b + ")");
+    return activation(Activation.abRelu(a, b));
   }
 
   /** Leaky ReLU, φ(x) = max(x, α·x) for α ≤ 1: {@link #abRelu}(α, 1). */
   public static Nonlinearity leakyRelu(double alpha) {
-    requireFinite("alpha", alpha);
-    return new ClosedForms.AbRelu(alpha, 1.0, "LeakyRelu(alpha=" + alpha + ")");
+    return activation(Activation.leakyRelu(alpha));
   }
 
   /** φ(x) = |x|: {@link #abRelu}(−1, 1). */
@@ -108,7 +106,7 @@ public final class Layers {
    * #erf(double, double, double)}.
    */
   public static Nonlinearity sigmoidLike() {
-    return erf(0.5, 1 / 2.4020563531719796, 0.5);
+    return activation(Activation.SIGMOID_LIKE);
   }
 
   /**
@@ -123,10 +121,7 @@ public final class Layers {
    * the same determinant Ṫ uses, which avoids cancellation near |argument| = 1.
    */
   public static Nonlinearity erf(double a, double b, double c) {
-    requireFinite("a", a);
-    requireFinite("b", b);
-    requireFinite("c", c);
-    return new ClosedForms.ErfAct(a, b, c);
+    return activation(Activation.erf(a, b, c));
   }
 
   /**
@@ -163,10 +158,7 @@ public final class Layers {
    * </pre>
    */
   public static Nonlinearity sin(double a, double b, double c) {
-    requireFinite("a", a);
-    requireFinite("b", b);
-    requireFinite("c", c);
-    return new ClosedForms.Sine(a, b, c, false);
+    return activation(Activation.sin(a, b, c));
   }
 
   /** φ(x) = sin(x): {@link #sin(double, double, double)} with a = 1, b = 1, c = 0. */
@@ -179,10 +171,7 @@ public final class Layers {
    * formulas of {@link #sin(double, double, double)} with cos(2c) replaced by −cos(2c).
    */
   public static Nonlinearity cos(double a, double b, double c) {
-    requireFinite("a", a);
-    requireFinite("b", b);
-    requireFinite("c", c);
-    return new ClosedForms.Sine(a, b, c, true);
+    return activation(Activation.cos(a, b, c));
   }
 
   /** φ(x) = cos(x). */
@@ -198,15 +187,12 @@ public final class Layers {
    * @throws IllegalArgumentException unless γ is finite and positive
    */
   public static Nonlinearity rbf(double gamma) {
-    if (!(gamma > 0) || Double.isInfinite(gamma)) {
-      throw new IllegalArgumentException("gamma must be finite and positive, got " + gamma);
-    }
-    return new ClosedForms.Rbf(gamma);
+    return activation(Activation.rbf(gamma));
   }
 
   /** φ(x) = x: T(K) = K, Ṫ(K) = 1; returns its input. */
   public static Nonlinearity identity() {
-    return ClosedForms.Identity.INSTANCE;
+    return IDENTITY;
   }
 
   /**
@@ -243,24 +229,37 @@ public final class Layers {
   }
 
   /**
-   * The kernel layer of a pointwise activation, by its closed form.
-   *
-   * @throws IllegalArgumentException if the activation has no closed-form kernel here
+   * The kernel layer of a pointwise activation, by the closed form of its {@link Phi} (formulas on
+   * the factories above), with the activation's own φ and φ'.
    */
   public static Nonlinearity activation(Activation activation) {
     if (activation == null) {
       throw new IllegalArgumentException("activation must be given");
     }
-    return switch (activation) {
-      case RELU -> relu();
-      case ERF -> erf();
-      case IDENTITY -> identity();
-      case ABS -> abs();
-      case GELU -> gelu();
-      case SIGN -> sign();
-      case SIN -> sin();
-      case COS -> cos();
-    };
+    Phi phi = activation.phi();
+    String name = activation.id();
+    if (phi instanceof Phi.AbRelu f) {
+      return new ClosedForms.AbRelu(f, name);
+    }
+    if (phi instanceof Phi.ScaledErf f) {
+      return new ClosedForms.ErfAct(f, name);
+    }
+    if (phi instanceof Phi.Sinusoid f) {
+      return new ClosedForms.Sine(f, name);
+    }
+    if (phi instanceof Phi.Rbf f) {
+      return new ClosedForms.Rbf(f, name);
+    }
+    if (phi instanceof Phi.Gelu f) {
+      return new ClosedForms.Gelu(f, name);
+    }
+    if (phi instanceof Phi.Sign f) {
+      return new ClosedForms.Sign(f, name);
+    }
+    if (phi instanceof Phi.Identity f) {
+      return new ClosedForms.Identity(f, name);
+    }
+    throw new IllegalStateException("no closed-form kernel for " + phi);
   }
 
   /**
@@ -273,19 +272,14 @@ public final class Layers {
     return new Serial(list);
   }
 
-  private static final Nonlinearity RELU = new ClosedForms.AbRelu(0.0, 1.0, "Relu()");
-  private static final Nonlinearity ABS = new ClosedForms.AbRelu(-1.0, 1.0, "Abs()");
-  private static final Nonlinearity ERF = new ClosedForms.ErfAct(1.0, 1.0, 0.0);
-  private static final Nonlinearity GELU = new ClosedForms.Gelu();
-  private static final Nonlinearity SIGN = new ClosedForms.Sign();
-  private static final Nonlinearity SIN = new ClosedForms.Sine(1.0, 1.0, 0.0, false);
-  private static final Nonlinearity COS = new ClosedForms.Sine(1.0, 1.0, 0.0, true);
-
-  private static void requireFinite(String name, double value) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(name + " must be finite, got " + value);
-    }
-  }
+  private static final Nonlinearity RELU = activation(Activation.RELU);
+  private static final Nonlinearity ABS = activation(Activation.ABS);
+  private static final Nonlinearity ERF = activation(Activation.ERF);
+  private static final Nonlinearity GELU = activation(Activation.GELU);
+  private static final Nonlinearity SIGN = activation(Activation.SIGN);
+  private static final Nonlinearity SIN = activation(Activation.SIN);
+  private static final Nonlinearity COS = activation(Activation.COS);
+  private static final Nonlinearity IDENTITY = activation(Activation.IDENTITY);
 
   private static void requireStd(String name, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {

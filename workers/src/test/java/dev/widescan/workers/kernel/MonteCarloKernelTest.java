@@ -8,7 +8,7 @@ import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The analytic NNGP against the empirical output covariance of random finite networks (Neal 1996;
@@ -34,9 +34,7 @@ class MonteCarloKernelTest {
   private static final double WIDE_TOLERANCE = 0.03;
 
   @ParameterizedTest
-  @EnumSource(
-      value = Activation.class,
-      names = {"RELU", "ERF"})
+  @ValueSource(strings = {"relu", "erf"})
   void analyticNngpMatchesWideRandomNetworks(Activation activation) {
     Matrix x = gaussian(new SplittableRandom(7), INPUTS, DIM);
     FcArchitecture arch =
