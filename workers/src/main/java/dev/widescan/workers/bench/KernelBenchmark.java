@@ -14,6 +14,7 @@ import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.linalg.NativeMatrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ import java.util.Optional;
  * The kernel engine's benchmark (a command, not a test): Fashion-MNIST, d = 784, depth-3 ReLU, NTK
  * parameterization; for each n, the train × train and test × train NNGP+NTK, inference over 4
  * diag_reg × 6 times, and this machine's DGEMM rate and eigh time measured in the same run. Each
- * size is timed after a warm-up on the same data, as a worker runs unit after unit.
+ * size is timed in a worker's steady state, after a first (cold) computation of its kernels.
  *
  * <p>Usage: {@code KernelBenchmark [test=10000] n1 [n2 ...]} (default n = 2000 5000).
  */
@@ -54,6 +55,13 @@ public final class KernelBenchmark {
         test,
         Runtime.getRuntime().availableProcessors(),
         Blas.threads());
+    if (!heapPreTouched()) {
+      System.out.println(
+          "  (the heap is not pre-touched: kernels then pay page faults, up to ~2 s per GB, each time"
+              + " they land on heap memory not used before; run with"
+              + " MAVEN_OPTS=\"-Xms8g -Xmx8g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages\", as"
+              + " a worker's JVM should)");
+    }
     for (int n : sizes) {
       run(n, test);
     }
@@ -70,13 +78,16 @@ public final class KernelBenchmark {
     double dgemm = dgemmSeconds(xTrain);
     double peak = 2.0 * n * n * d / dgemm / 1e9;
 
-    // A worker in its steady state: its product blocks come back from the previous unit (the very
-    // first kernel of a process adds ~0.4 s per GB of fresh pages) and the layers are compiled.
-    NeuralKernels.inputProducts(xTest, xTrain, false);
-    NeuralKernels.tile(network, xTest, 0, Math.min(test, 1024), xTrain, 0, n);
+    // The first kernels of this size in this process pay for fresh pages (the off-heap product
+    // blocks and the heap's growth) and for compiling the layers; a worker running unit after unit
+    // does not, and the figures below are that steady state.
+    long t0 = System.nanoTime();
+    NeuralKernels.tile(network, xTrain, 0, n, 0, n);
+    NeuralKernels.tile(network, xTest, 0, test, xTrain, 0, n);
+    double cold = seconds(t0);
 
     // The fused path's first phase alone: K₀ by its panel DGEMMs, in place off-heap.
-    long t0 = System.nanoTime();
+    t0 = System.nanoTime();
     NeuralKernels.inputProducts(xTrain, xTrain, true);
     double productsTrain = seconds(t0);
     t0 = System.nanoTime();
@@ -106,6 +117,10 @@ public final class KernelBenchmark {
     // Useful flops: the upper triangle of train × train (n²d) and all of test × train (2·m·n·d).
     double flops = (double) n * n * d + 2.0 * test * n * d;
     double productRate = flops / products / 1e9;
+    double performed =
+        NeuralKernels.inputProductFlops(n, n, d, true)
+            + NeuralKernels.inputProductFlops(test, n, d, false);
+    double achievedRate = performed / products / 1e9;
     double kernels = kernelTrain + kernelTest;
     double elementwise = kernels - products;
     double inference = nngpSeconds + ntkSeconds;
@@ -114,8 +129,11 @@ public final class KernelBenchmark {
         Locale.ROOT,
         "n=%d d=%d test=%d%n"
             + "  DGEMM n×n×d: %.3f s = %.1f GFLOP/s (peak reference); eigh n×n: %.2f s%n"
-            + "  kernels: train×train %.2f s, test×train %.2f s (total %.2f s)%n"
-            + "    input products %.2f s = %.1f GFLOP/s = %.0f%% of DGEMM peak%n"
+            + "  kernels: train×train %.2f s, test×train %.2f s (total %.2f s; %.2f s the first"
+            + " time in this process)%n"
+            + "    input products %.2f s: achieved %.1f GFLOP/s = %.0f%% of DGEMM peak on the %.1f"
+            + " GFLOP the DGEMMs run; %.1f GFLOP/s = %.0f%% counting only the %.1f GFLOP of"
+            + " entries kept%n"
             + "    fused elementwise layers %.2f s = %.2f× the products%n"
             + "  inference (%d diag_reg × %d times): NNGP %.2f s, NTK %.2f s (total %.2f s)%n"
             + "  whole run %.2f s = %.2f× (one DGEMM + one eigh = %.2f s)%n",
@@ -128,9 +146,14 @@ public final class KernelBenchmark {
         kernelTrain,
         kernelTest,
         kernels,
+        cold,
         products,
+        achievedRate,
+        100 * achievedRate / peak,
+        performed / 1e9,
         productRate,
         100 * productRate / peak,
+        flops / 1e9,
         elementwise,
         elementwise / products,
         DIAG_REGS.length,
@@ -143,19 +166,23 @@ public final class KernelBenchmark {
         dgemm + eigh);
   }
 
-  /** Best of three off-heap DGEMMs x·xᵀ (n × d by d × n). */
+  /** Best of five off-heap DGEMMs x·xᵀ (n × d by d × n). */
   private static double dgemmSeconds(Matrix x) {
     int n = x.rows();
     double best = Double.POSITIVE_INFINITY;
     try (NativeMatrix a = NativeMatrix.of(x);
         NativeMatrix c = NativeMatrix.zeros(n, n)) {
-      for (int rep = 0; rep < 3; rep++) {
+      for (int rep = 0; rep < 5; rep++) {
         long t0 = System.nanoTime();
         Blas.gemm(1.0, a, false, a, true, 0.0, c);
         best = Math.min(best, seconds(t0));
       }
     }
     return best;
+  }
+
+  private static boolean heapPreTouched() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
   }
 
   private static double seconds(long start) {

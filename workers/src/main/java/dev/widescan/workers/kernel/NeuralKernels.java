@@ -141,6 +141,15 @@ public final class NeuralKernels {
   }
 
   /**
+   * The floating-point operations {@link #inputProducts} performs for a rows × cols block of
+   * d-dimensional inputs, counting the padding to whole panels and, of a symmetric block, the lower
+   * halves of the panels on the diagonal.
+   */
+  public static double inputProductFlops(int rows, int cols, int d, boolean symmetric) {
+    return PointwiseEngine.inputProductFlops(rows, cols, d, symmetric);
+  }
+
+  /**
    * K(x, x) and Θ(x, x) of each example: {@code [0]} the NNGP diagonal, {@code [1]} the NTK
    * diagonal, equal to the diagonal of the full symmetric block bit for bit.
    */

@@ -52,6 +52,9 @@ final class PointwiseEngine {
    */
   private static final NativeScratch PRODUCT_BLOCKS = new NativeScratch(1L << 30);
 
+  /** The inputs of the products, padded, kept likewise (up to 256 MiB idle). */
+  private static final NativeScratch INPUT_PANELS = new NativeScratch(1L << 28);
+
   /** Rows per parallel task. */
   private static final int CHUNK_ROWS = 8;
 
@@ -225,9 +228,8 @@ final class PointwiseEngine {
     double[] k = new double[Math.multiplyExact(rows, cols)];
     double[] theta = new double[k.length];
     if (k.length > 0) {
-      NativeMatrix scratch = PRODUCT_BLOCKS.take(paddedRows(rows), paddedRows(cols));
-      try {
-        NativeMatrix products = scratch.reshaped(paddedRows(rows), paddedRows(cols));
+      try (NativeScratch.Lease block = PRODUCT_BLOCKS.lease(paddedRows(rows), paddedRows(cols))) {
+        NativeMatrix products = block.matrix();
         inputProducts(xRows, xCols, symmetric, products);
         DoubleBuffer k0 = products.buffer();
         int stride = products.stride();
@@ -247,8 +249,6 @@ final class PointwiseEngine {
             rows,
             cols,
             symmetric);
-      } finally {
-        PRODUCT_BLOCKS.give(scratch);
       }
     }
     return new KernelState(
@@ -283,9 +283,10 @@ final class PointwiseEngine {
               + " matrix, got "
               + out.shape());
     }
-    try (NativeMatrix a = padded(xRows);
-        NativeMatrix b = symmetric ? null : padded(xCols)) {
-      NativeMatrix right = symmetric ? a : b;
+    try (NativeScratch.Lease rowInputs = padded(xRows);
+        NativeScratch.Lease colInputs = symmetric ? null : padded(xCols)) {
+      NativeMatrix a = rowInputs.matrix();
+      NativeMatrix right = symmetric ? a : colInputs.matrix();
       int paddedCols = right.rows();
       for (int r0 = 0; r0 < rows; r0 += PANEL) {
         NativeMatrix left = a.rows(r0, r0 + PANEL);
@@ -305,17 +306,30 @@ final class PointwiseEngine {
   }
 
   /**
+   * The floating-point operations {@link #inputProducts} performs on a rows × cols block of
+   * d-dimensional inputs: 2·d per entry of every panel it computes, padding and the lower halves of
+   * diagonal panels included.
+   */
+  static double inputProductFlops(int rows, int cols, int d, boolean symmetric) {
+    double paddedCols = paddedRows(cols);
+    if (!symmetric) {
+      return 2.0 * d * paddedRows(rows) * paddedCols;
+    }
+    double flops = 0;
+    for (int r0 = 0; r0 < rows; r0 += PANEL) {
+      flops += 2.0 * d * PANEL * (paddedCols - r0);
+    }
+    return flops;
+  }
+
+  /**
    * The products of a block into the engine's reused off-heap memory, discarded: the first phase of
    * {@link #fromInputs} on its own, for benchmarks.
    */
   static void inputProductsOnly(Matrix xRows, Matrix xCols, boolean symmetric) {
-    int rows = paddedRows(xRows.rows());
-    int cols = paddedRows(xCols.rows());
-    NativeMatrix scratch = PRODUCT_BLOCKS.take(rows, cols);
-    try {
-      inputProducts(xRows, xCols, symmetric, scratch.reshaped(rows, cols));
-    } finally {
-      PRODUCT_BLOCKS.give(scratch);
+    try (NativeScratch.Lease block =
+        PRODUCT_BLOCKS.lease(paddedRows(xRows.rows()), paddedRows(xCols.rows()))) {
+      inputProducts(xRows, xCols, symmetric, block.matrix());
     }
   }
 
@@ -398,9 +412,11 @@ final class PointwiseEngine {
     return Math.max(1, (rows + PANEL - 1) / PANEL) * PANEL;
   }
 
-  private static NativeMatrix padded(Matrix x) {
-    NativeMatrix out = NativeMatrix.zeros(paddedRows(x.rows()), x.cols());
-    out.setRows(0, x, 0, x.rows());
+  /** {@code x} off-heap, with zero rows up to a whole number of panels. */
+  private static NativeScratch.Lease padded(Matrix x) {
+    NativeScratch.Lease out = INPUT_PANELS.lease(paddedRows(x.rows()), x.cols());
+    out.matrix().setRows(0, x, 0, x.rows());
+    out.matrix().zeroRows(x.rows(), out.matrix().rows());
     return out;
   }
 

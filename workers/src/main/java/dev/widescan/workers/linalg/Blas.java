@@ -1,8 +1,6 @@
 package dev.widescan.workers.linalg;
 
-import static org.bytedeco.openblas.global.openblas.CblasLeft;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasNonUnit;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
@@ -180,7 +178,7 @@ public final class Blas {
 
   /**
    * Solves A·X = B given the Cholesky factor U of A ({@link #cholesky}): Uᵀ·Y = B, then U·X = Y, by
-   * BLAS's triangular solve {@code dtrsm}.
+   * LAPACK's {@code dpotrs}.
    *
    * @return X, with B's shape; B is not changed
    */
@@ -190,15 +188,18 @@ public final class Blas {
       throw new IllegalArgumentException(
           "can't solve with a " + upper.shape() + " factor for right-hand sides " + b.shape());
     }
-    double[] x = b.data().clone();
     int k = b.cols();
+    double[] x = new double[n * k];
     if (n > 0 && k > 0) {
-      // Uᵀ·(U·X) = B by two triangular solves, in row-major with no transposed copies.
-      double[] u = upper.data();
-      openblas.cblas_dtrsm(
-          CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, n, k, 1.0, u, n, x, k);
-      openblas.cblas_dtrsm(
-          CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, n, k, 1.0, u, n, x, k);
+      // U in row-major is the column-major lower factor L of the same memory; the right-hand sides
+      // go column-major too, so one dpotrs call does both triangular solves on one copy of U.
+      double[] columns = transposed(b.data(), n, k);
+      int info =
+          openblas.LAPACKE_dpotrs(LAPACK_COL_MAJOR, (byte) 'L', n, k, upper.data(), n, columns, n);
+      if (info != 0) {
+        throw new IllegalStateException("LAPACK dpotrs failed: info=" + info);
+      }
+      x = transposed(columns, k, n);
     }
     return new Matrix(b.rows(), b.cols(), x);
   }
@@ -252,6 +253,17 @@ public final class Blas {
     }
     transposeInPlace(vectors, n);
     return new SymmetricEigen(values, new Matrix(n, n, vectors));
+  }
+
+  /** The transpose of a rows × cols row-major array. */
+  private static double[] transposed(double[] m, int rows, int cols) {
+    double[] out = new double[m.length];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        out[j * rows + i] = m[i * cols + j];
+      }
+    }
+    return out;
   }
 
   /** Transposes a square row-major matrix in place, in cache-sized blocks. */

@@ -146,6 +146,18 @@ public final class NativeMatrix implements AutoCloseable {
     }
   }
 
+  /** Sets rows {@code [from, to)} to zero. */
+  public void zeroRows(int from, int to) {
+    if (from < 0 || to > rows || from > to) {
+      throw new IllegalArgumentException("row range [" + from + ", " + to + ") outside 0.." + rows);
+    }
+    double[] zeros = new double[cols];
+    DoublePointer target = new DoublePointer(memory);
+    for (int r = from; r < to; r++) {
+      target.position(offset + (long) r * stride).put(zeros, 0, cols);
+    }
+  }
+
   /**
    * A buffer over this matrix's elements, element (i, j) at index {@code i * stride() + j};
    * absolute reads from it are safe from several threads.

@@ -24,8 +24,34 @@ public final class NativeScratch {
     this.maxIdleDoubles = maxIdleBytes / Double.BYTES;
   }
 
+  /** A rows × cols matrix on memory taken from this pool until the lease is closed. */
+  public Lease lease(int rows, int cols) {
+    NativeMatrix owner = take(rows, cols);
+    return new Lease(owner, owner.reshaped(rows, cols));
+  }
+
+  /** A matrix on memory of this pool; {@link #close()} returns the memory. */
+  public final class Lease implements AutoCloseable {
+    private final NativeMatrix owner;
+    private final NativeMatrix matrix;
+
+    private Lease(NativeMatrix owner, NativeMatrix matrix) {
+      this.owner = owner;
+      this.matrix = matrix;
+    }
+
+    public NativeMatrix matrix() {
+      return matrix;
+    }
+
+    @Override
+    public void close() {
+      give(owner);
+    }
+  }
+
   /** A contiguous matrix of at least {@code rows × cols} elements; its shape is not specified. */
-  public synchronized NativeMatrix take(int rows, int cols) {
+  synchronized NativeMatrix take(int rows, int cols) {
     long needed = (long) rows * cols;
     NativeMatrix best = null;
     for (NativeMatrix m : idle) {
@@ -42,7 +68,7 @@ public final class NativeScratch {
   }
 
   /** Returns a matrix from {@link #take} for reuse. */
-  public synchronized void give(NativeMatrix owner) {
+  synchronized void give(NativeMatrix owner) {
     idle.add(owner);
     idleDoubles += size(owner);
     idle.sort((a, b) -> Long.compare(size(b), size(a)));

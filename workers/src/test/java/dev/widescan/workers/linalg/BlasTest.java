@@ -85,6 +85,11 @@ class BlasTest {
     NativeMatrix tooLarge = scratch.take(11, 10);
     scratch.give(tooLarge);
     assertTrue(scratch.take(11, 10) != tooLarge, "a 110-element matrix exceeds the idle limit");
+    try (NativeScratch.Lease lease = scratch.lease(3, 4)) {
+      assertEquals("3x4", lease.matrix().shape());
+      lease.matrix().zeroRows(1, 3);
+      assertArrayEquals(new double[8], lease.matrix().rows(1, 3).toMatrix().data());
+    }
   }
 
   @Test
