@@ -174,6 +174,30 @@ final class SpecFields {
         });
   }
 
+  /**
+   * Strings each read by {@code parse}, which returns the canonical form or throws an {@link
+   * IllegalArgumentException} whose message becomes the item's error.
+   */
+  List<String> parsedAxis(
+      String field, List<String> fallback, String expected, Function<String, String> parse) {
+    return axis(
+        field,
+        fallback,
+        expected,
+        item -> {
+          if (!item.node.isTextual()) {
+            error(item.path, "expected " + expected + ", got " + describe(item.node));
+            return null;
+          }
+          try {
+            return parse.apply(item.node.asText());
+          } catch (IllegalArgumentException e) {
+            error(item.path, e.getMessage());
+            return null;
+          }
+        });
+  }
+
   List<Boolean> booleanAxis(String field, List<Boolean> fallback) {
     return axis(
         field,

@@ -86,7 +86,7 @@ public final class SpecParser {
       model =
           new SweepSpec.Model(
               m.string("family", "fc", Set.of("fc")),
-              activations(m, root.get("model")),
+              m.parsedAxis("activation", null, ACTIVATION_EXAMPLES, a -> Activation.parse(a).id()),
               m.intAxis("depth", null, v -> v >= 0 && v <= 100, "an integer in 0..100"),
               m.numberAxis("W_std", null, v -> v > 0, "a number > 0"),
               m.numberAxis("b_std", List.of(0.0), v -> v >= 0, "a number >= 0"));
@@ -200,38 +200,6 @@ public final class SpecParser {
               + " one sweep may hold; split it");
     }
     return spec;
-  }
-
-  /**
-   * {@code model.activation}: one activation or a list of them (an axis of the grid), each read by
-   * {@link Activation#parse}, whose message names what was wrong, and kept as its canonical id, so
-   * that two spellings of one activation share their units.
-   */
-  private static List<String> activations(SpecFields m, JsonNode model) {
-    String path = m.path("activation");
-    if (!m.has("activation")) {
-      m.error(path, "is required (" + ACTIVATION_EXAMPLES + ", or a list of them)");
-      return null;
-    }
-    JsonNode value = model.get("activation");
-    if (value.isArray() && value.isEmpty()) {
-      m.error(path, "expected at least one activation (" + ACTIVATION_EXAMPLES + ")");
-    }
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < (value.isArray() ? value.size() : 1); i++) {
-      JsonNode item = value.isArray() ? value.get(i) : value;
-      String where = value.isArray() ? path + "[" + i + "]" : path;
-      if (!item.isTextual()) {
-        m.error(where, "expected " + ACTIVATION_EXAMPLES + ", got " + SpecFields.describe(item));
-        continue;
-      }
-      try {
-        ids.add(Activation.parse(item.asText()).id());
-      } catch (IllegalArgumentException e) {
-        m.error(where, e.getMessage());
-      }
-    }
-    return ids.stream().distinct().toList();
   }
 
   /** {@code seeds: 3} means seeds 0, 1, 2; a list names the seeds. */

@@ -142,7 +142,7 @@ class SpecParserTest {
             .anyMatch(
                 f ->
                     f.field().equals("model.activation")
-                        && f.message().startsWith("expected at least one activation")),
+                        && f.message().startsWith("expected at least one value (an activation")),
         missing.errors().toString());
   }
 
