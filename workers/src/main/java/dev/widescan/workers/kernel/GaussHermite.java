@@ -11,8 +11,23 @@ import java.util.function.DoubleUnaryOperator;
  * ~ N(0, I), T(K) = E[φ(u)φ(v)] and Ṫ(K) = E[φ'(u)φ'(v)] are sums over the tensor grid of {@code
  * degree}² nodes. Exact for polynomials of degree < 2·degree in each variable; smooth activations
  * converge fast, kinks and jumps slowly (use a closed form for those).
+ *
+ * <p>The rule is not symmetric in (u, v), so of the two examples of an entry the one with the
+ * larger variance is always u: an entry then comes out the same to the bit whichever block computes
+ * it (the upper triangle of a symmetric block, a test × train block, a tile) and whichever of its
+ * examples is the row. Taking the row's example as u, as neural-tangents does, would let an entry
+ * and its transpose differ by the quadrature error.
  */
 final class GaussHermite extends ClosedForms.Elementwise {
+  /**
+   * A conditional variance K₂₂ − K₁₂²/K₁₁ below this fraction of K₂₂ is rounding (a repeated
+   * example's K₁₂ differs from its variance in the last bits) and taken as 0, so that a repeated
+   * example is integrated as the diagonal is. Without it a kink at 0 (ELU, SELU) sees v = s·z₂ with
+   * s ~ 1e-8 and moves Ṫ by ~1e-9, enough for the NTK of a set with a repeated example to have a
+   * negative eigenvalue. For a smooth φ it changes T by O(1e-12).
+   */
+  private static final double PARALLEL = 1e-12;
+
   private final DoubleUnaryOperator fn;
   private final DoubleUnaryOperator derivative;
   private final int degree;
@@ -85,17 +100,16 @@ final class GaussHermite extends ClosedForms.Elementwise {
       int off,
       int len,
       Pointwise.Work work) {
-    double a = Math.sqrt(Math.max(v1, 0.0));
-    double[] fu = new double[degree];
-    double[] du = new double[degree];
-    for (int i = 0; i < degree; i++) {
-      fu[i] = weights[i] * fn.applyAsDouble(a * nodes[i]);
-      du[i] = weights[i] * derivative.applyAsDouble(a * nodes[i]);
-    }
+    OuterFactors byRow = new OuterFactors().at(v1);
+    OuterFactors byColumn = new OuterFactors();
     for (int j = 0; j < len; j++) {
-      double k12 = k[off + j];
-      double c = a > 0 ? k12 / a : 0.0;
-      double s = Math.sqrt(Math.max(v2[off + j] - c * c, 0.0));
+      double vj = v2[off + j];
+      boolean rowFirst = v1 >= vj;
+      OuterFactors outer = rowFirst ? byRow : byColumn.at(vj);
+      double c = outer.root > 0 ? k[off + j] / outer.root : 0.0;
+      double innerVariance = rowFirst ? vj : v1;
+      double conditional = innerVariance - c * c;
+      double s = conditional > PARALLEL * innerVariance ? Math.sqrt(conditional) : 0.0;
       double t = 0;
       double tDot = 0;
       for (int i = 0; i < degree; i++) {
@@ -107,11 +121,27 @@ final class GaussHermite extends ClosedForms.Elementwise {
           f += weights[m] * fn.applyAsDouble(v);
           d += weights[m] * derivative.applyAsDouble(v);
         }
-        t += fu[i] * f;
-        tDot += du[i] * d;
+        t += outer.f[i] * f;
+        tDot += outer.d[i] * d;
       }
       k[off + j] = t;
       theta[off + j] *= tDot;
+    }
+  }
+
+  /** w_i·φ(a·z_i) and w_i·φ'(a·z_i) of the outer variable u = a·z₁, a = √K₁₁. */
+  private final class OuterFactors {
+    final double[] f = new double[degree];
+    final double[] d = new double[degree];
+    double root;
+
+    OuterFactors at(double variance) {
+      root = Math.sqrt(Math.max(variance, 0.0));
+      for (int i = 0; i < degree; i++) {
+        f[i] = weights[i] * fn.applyAsDouble(root * nodes[i]);
+        d[i] = weights[i] * derivative.applyAsDouble(root * nodes[i]);
+      }
+      return this;
     }
   }
 

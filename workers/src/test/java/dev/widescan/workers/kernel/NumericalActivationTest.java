@@ -1,5 +1,6 @@
 package dev.widescan.workers.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.widescan.workers.linalg.Matrix;
@@ -78,6 +79,44 @@ class NumericalActivationTest {
                 .nngp(),
             exact.nngp());
     assertTrue(fine < coarse, "degree 32: " + fine + ", degree 4: " + coarse);
+  }
+
+  /**
+   * The rule is not symmetric in its two examples, so the layer orders them by variance: an entry
+   * of the test × train block equals, to the bit, the same pair's entry of the train × train block,
+   * where the other example may have been the row. A pair of one example twice (the test set
+   * repeats the training set, reversed) agrees to rounding: there the symmetric block's diagonal is
+   * the 1-D variance. φ = ELU, whose kink would show any asymmetry at ~1e-3.
+   */
+  @Test
+  void anEntryIsTheSameWhicheverBlockComputesIt() {
+    int n = 12;
+    Matrix train = MonteCarloNtkTest.gaussian(new SplittableRandom(5), n, 10);
+    Matrix test = Matrix.zeros(n, 10);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < 10; c++) {
+        train.set(i, c, train.get(i, c) * (0.5 + 0.15 * i));
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < 10; c++) {
+        test.set(i, c, train.get(n - 1 - i, c));
+      }
+    }
+    Nonlinearity elu =
+        Layers.numerical(v -> v > 0 ? v : Math.expm1(v), v -> v > 0 ? 1 : Math.exp(v), 25);
+    KernelBlocks blocks = NeuralKernels.compute(network(elu), train, test);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        int same = n - 1 - i;
+        double k = blocks.nngpTrainTrain().get(same, j);
+        double theta = blocks.ntkTrainTrain().get(same, j);
+        double tolerance = j == same ? 1e-14 : 0.0;
+        assertEquals(k, blocks.nngpTestTrain().get(i, j), tolerance * k, "NNGP " + i + ", " + j);
+        assertEquals(
+            theta, blocks.ntkTestTrain().get(i, j), tolerance * theta, "NTK " + i + ", " + j);
+      }
+    }
   }
 
   /** max |a − e| over the block divided by max |e|. */
