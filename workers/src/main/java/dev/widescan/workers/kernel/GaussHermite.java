@@ -33,11 +33,13 @@ final class GaussHermite extends ClosedForms.Elementwise {
   private final int degree;
   private final double[] nodes;
   private final double[] weights;
+  private final String name;
 
-  GaussHermite(DoubleUnaryOperator fn, DoubleUnaryOperator derivative, int degree) {
+  GaussHermite(DoubleUnaryOperator fn, DoubleUnaryOperator derivative, int degree, String name) {
     this.fn = fn;
     this.derivative = derivative;
     this.degree = degree;
+    this.name = name;
     double[][] rule = rule(degree);
     this.nodes = rule[0];
     this.weights = rule[1];
@@ -147,6 +149,6 @@ final class GaussHermite extends ClosedForms.Elementwise {
 
   @Override
   public String toString() {
-    return "ElementwiseNumerical(degree=" + degree + ")";
+    return name;
   }
 }

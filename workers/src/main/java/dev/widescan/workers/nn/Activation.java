@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -12,8 +13,9 @@ import java.util.regex.Pattern;
 /**
  * A pointwise activation with its parameters, as a sweep spec names it, shared by finite networks
  * ({@link #apply}, {@link #derivative}) and their infinite-width kernels ({@code
- * kernel.Layers.activation} maps its {@link #phi()} to a closed form). Names, parameters and
- * defaults are neural-tangents' ({@code stax.elementwise}):
+ * kernel.Layers.activation} maps its {@link #phi()} to a closed form, or integrates it
+ * numerically). Names, parameters and defaults are neural-tangents' ({@code stax.elementwise})
+ * where it has the activation, the usual ones (PyTorch's, JAX's) where it does not:
  *
  * <pre>
  *   relu                   max(x, 0)
@@ -28,10 +30,24 @@ import java.util.regex.Pattern;
  *   cos(a=1, b=1, c=0)     a·cos(b·x + c)
  *   rbf(gamma=1)           √2·sin(√(2γ)·x + π/4), whose NNGP is exp(−γ‖x − x'‖²/d)
  *   identity               x
+ *   tanh(deg=25)           tanh(x)
+ *   sigmoid(deg=25)        1/(1 + e^(−x)), the logistic sigmoid
+ *   softplus(deg=25)       log(1 + e^x)
+ *   silu(deg=25)           x·sigmoid(x), a.k.a. swish
+ *   elu(alpha=1, deg=25)   x for x &gt; 0, alpha·(e^x − 1) otherwise
+ *   selu(deg=25)           λ·elu(x) with alpha = α: α, λ of Klambauer et al. 2017
  * </pre>
  *
- * Activations are values: equal kinds with equal parameters are equal, and {@link #id()} is their
- * one canonical spelling.
+ * The last six have no closed-form kernel: {@code kernel.Layers.activation} integrates their φ and
+ * φ′ by Gauss–Hermite quadrature with {@code deg} nodes per dimension (neural-tangents' {@code
+ * ElementwiseNumerical(fn, deg=25)}), deg² evaluations of each per kernel entry and layer. {@code
+ * deg} is a whole number from 1 to {@value #MAX_DEGREE}. At the default degree and variances up to
+ * 4, the layer's T and Ṫ are within 5e-5 of the exact integrals for sigmoid, softplus and silu,
+ * 2e-3 and 2e-2 for tanh, 1e-2 and 6e-2 for elu and selu, whose kink converges slowly (see {@code
+ * kernel.Layers.numerical}); a larger deg buys accuracy at a cost growing as deg².
+ *
+ * <p>Activations are values: equal kinds with equal parameters are equal, and {@link #id()} is
+ * their one canonical spelling.
  */
 public final class Activation {
 
@@ -52,7 +68,13 @@ public final class Activation {
     SIN("sin", p -> new Phi.Sinusoid(p[0], p[1], p[2], false), Parameter.abc()),
     COS("cos", p -> new Phi.Sinusoid(p[0], p[1], p[2], true), Parameter.abc()),
     RBF("rbf", p -> new Phi.Rbf(p[0]), new Parameter("gamma", 1.0)),
-    IDENTITY("identity", p -> new Phi.Identity());
+    IDENTITY("identity", p -> new Phi.Identity()),
+    TANH("tanh", p -> new Phi.Tanh(), Parameter.DEGREE),
+    SIGMOID("sigmoid", p -> new Phi.Logistic(), Parameter.DEGREE),
+    SOFTPLUS("softplus", p -> new Phi.Softplus(), Parameter.DEGREE),
+    SILU("silu", p -> new Phi.Silu(), Parameter.DEGREE),
+    ELU("elu", p -> new Phi.ScaledElu(1.0, p[0]), new Parameter("alpha", 1.0), Parameter.DEGREE),
+    SELU("selu", p -> Phi.ScaledElu.SELU, Parameter.DEGREE);
 
     private final String id;
     private final Function<double[], Phi> phi;
@@ -94,8 +116,18 @@ public final class Activation {
     }
   }
 
-  /** A parameter and its default; NaN for one that must be given. */
-  private record Parameter(String name, double fallback) {
+  /**
+   * A parameter and its default (NaN for one that must be given); a {@code degree} is a whole
+   * number from 1 to {@value #MAX_DEGREE}.
+   */
+  private record Parameter(String name, double fallback, boolean degree) {
+    /** The Gauss–Hermite degree of a kind without a closed-form kernel. */
+    static final Parameter DEGREE = new Parameter("deg", DEFAULT_DEGREE, true);
+
+    Parameter(String name, double fallback) {
+      this(name, fallback, false);
+    }
+
     static Parameter required(String name) {
       return new Parameter(name, Double.NaN);
     }
@@ -110,7 +142,36 @@ public final class Activation {
     boolean required() {
       return Double.isNaN(fallback);
     }
+
+    /**
+     * @throws IllegalArgumentException naming the parameter, the kind and what it must be
+     */
+    void check(Kind kind, double value) {
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException(
+            name + " of " + kind.id + " must be a finite number, got " + value);
+      }
+      if (degree && !(value >= 1 && value <= MAX_DEGREE && value == Math.rint(value))) {
+        throw new IllegalArgumentException(
+            name
+                + " of "
+                + kind.id
+                + " must be a whole number from 1 to "
+                + MAX_DEGREE
+                + " (Gauss–Hermite nodes per dimension), got "
+                + format(value));
+      }
+    }
   }
+
+  /**
+   * The Gauss–Hermite degree of an activation without a closed-form kernel when none is given:
+   * neural-tangents' {@code ElementwiseNumerical(fn, deg=25)}.
+   */
+  public static final int DEFAULT_DEGREE = 25;
+
+  /** The largest Gauss–Hermite degree, the most that {@code kernel.Layers.numerical} accepts. */
+  public static final int MAX_DEGREE = 200;
 
   public static final Activation RELU = new Activation(Kind.RELU);
   public static final Activation ABS = new Activation(Kind.ABS);
@@ -122,6 +183,12 @@ public final class Activation {
   public static final Activation COS = new Activation(Kind.COS);
   public static final Activation RBF = new Activation(Kind.RBF);
   public static final Activation IDENTITY = new Activation(Kind.IDENTITY);
+  public static final Activation TANH = new Activation(Kind.TANH);
+  public static final Activation SIGMOID = new Activation(Kind.SIGMOID);
+  public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS);
+  public static final Activation SILU = new Activation(Kind.SILU);
+  public static final Activation ELU = new Activation(Kind.ELU);
+  public static final Activation SELU = new Activation(Kind.SELU);
 
   private static final List<Activation> EXAMPLES =
       List.of(
@@ -140,7 +207,15 @@ public final class Activation {
           cos(0.8, 1.2, -0.3),
           RBF,
           rbf(0.5),
-          IDENTITY);
+          IDENTITY,
+          TANH,
+          TANH.withQuadratureDegree(50),
+          SIGMOID,
+          SOFTPLUS,
+          SILU,
+          ELU,
+          elu(0.5),
+          SELU);
 
   private static final Pattern SYNTAX = Pattern.compile("\\s*(\\w+)\\s*(?:\\((.*)\\))?\\s*");
   private static final Pattern ARGUMENT =
@@ -156,14 +231,7 @@ public final class Activation {
 
   private Activation(Kind kind, double[] parameters) {
     for (int i = 0; i < parameters.length; i++) {
-      if (!Double.isFinite(parameters[i])) {
-        throw new IllegalArgumentException(
-            kind.parameters.get(i).name()
-                + " of "
-                + kind.id
-                + " must be a finite number, got "
-                + parameters[i]);
-      }
+      kind.parameters.get(i).check(kind, parameters[i]);
       parameters[i] += 0.0; // −0 → +0, so that equal activations have one spelling
     }
     this.kind = kind;
@@ -203,6 +271,14 @@ public final class Activation {
    */
   public static Activation rbf(double gamma) {
     return new Activation(Kind.RBF, new double[] {gamma});
+  }
+
+  /**
+   * φ(x) = x for x &gt; 0, α·(e^x − 1) otherwise (Clevert et al. 2016), its kernel by quadrature of
+   * the default degree.
+   */
+  public static Activation elu(double alpha) {
+    return new Activation(Kind.ELU, new double[] {alpha, DEFAULT_DEGREE});
   }
 
   /**
@@ -271,6 +347,32 @@ public final class Activation {
 
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The Gauss–Hermite degree (nodes per dimension) that the kernel of a kind without a closed form
+   * is integrated with, its {@code deg}; empty for a kind with a closed-form kernel.
+   */
+  public OptionalInt quadratureDegree() {
+    int index = kind.indexOf(Parameter.DEGREE.name());
+    return index < 0 ? OptionalInt.empty() : OptionalInt.of((int) parameters[index]);
+  }
+
+  /**
+   * This activation with its kernel integrated at another Gauss–Hermite degree.
+   *
+   * @throws IllegalArgumentException for a kind with a closed-form kernel, or a degree outside 1 to
+   *     {@value #MAX_DEGREE}
+   */
+  public Activation withQuadratureDegree(int degree) {
+    int index = kind.indexOf(Parameter.DEGREE.name());
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          kind.id + " has a closed-form kernel; it takes no quadrature degree");
+    }
+    double[] changed = parameters.clone();
+    changed[index] = degree;
+    return new Activation(kind, changed);
   }
 
   /** The function itself, with its parameters. */

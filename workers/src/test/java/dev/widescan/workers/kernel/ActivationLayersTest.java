@@ -2,6 +2,7 @@ package dev.widescan.workers.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
@@ -30,6 +31,37 @@ class ActivationLayersTest {
       assertEquals(a.derivative(x), layer.derivative(x), 0.0);
     }
     assertEquals(a.id(), layer.toString());
+  }
+
+  /**
+   * A kind without a closed form is {@link Layers#numerical(Activation, int)} at its own degree, to
+   * the bit; another degree gives another kernel.
+   */
+  @Test
+  void numericalKindIsGaussHermiteAtItsDegree() {
+    Matrix x = MonteCarloNtkTest.gaussian(new SplittableRandom(4), 7, 12);
+    Activation tanh = Activation.parse("tanh(deg=40)");
+    KernelState viaSpec =
+        new FcArchitecture(2, tanh, W_STD, B_STD, Parameterization.NTK, 0)
+            .network()
+            .apply(KernelState.ofInputs(x));
+    Nonlinearity byHand = Layers.numerical(Activation.TANH, 40);
+    KernelState numerical =
+        Layers.serial(
+                Layers.dense(W_STD, B_STD, Parameterization.NTK, 0),
+                byHand,
+                Layers.dense(W_STD, B_STD, Parameterization.NTK, 0),
+                byHand,
+                Layers.dense(W_STD, B_STD, Parameterization.NTK, 0))
+            .apply(KernelState.ofInputs(x));
+    assertArrayEquals(numerical.nngp().data(), viaSpec.nngp().data(), 0.0);
+    assertArrayEquals(numerical.ntk().data(), viaSpec.ntk().data(), 0.0);
+    KernelState atDefault =
+        new FcArchitecture(2, Activation.TANH, W_STD, B_STD, Parameterization.NTK, 0)
+            .network()
+            .apply(KernelState.ofInputs(x));
+    assertNotEquals(atDefault.ntk().get(0, 1), viaSpec.ntk().get(0, 1));
+    assertEquals("ElementwiseNumerical(tanh, degree=40)", byHand.toString());
   }
 
   @ParameterizedTest
