@@ -8,9 +8,12 @@ import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tiles assemble to exactly the kernel computed whole; the fused chain equals the layers applied
@@ -24,15 +27,26 @@ class TilingTest {
     return MonteCarloNtkTest.gaussian(new SplittableRandom(seed), n, 40);
   }
 
-  private static Layer network(Parameterization p) {
-    return new FcArchitecture(3, Activation.RELU, 1.4, 0.3, p, 256).network();
+  private static Layer network(Activation a, Parameterization p) {
+    return new FcArchitecture(3, a, 1.4, 0.3, p, 256).network();
   }
 
-  @ParameterizedTest
-  @EnumSource(Parameterization.class)
-  void tilesAssembleToExactlyTheWholeKernel(Parameterization p) {
+  /**
+   * ReLU's closed form, and tanh by Gauss–Hermite quadrature, at a low degree to keep 700 × 700
+   * cheap: the engine's bits do not depend on it.
+   */
+  static Stream<Arguments> networks() {
+    return Stream.of(
+        Arguments.of(Activation.RELU, Parameterization.NTK),
+        Arguments.of(Activation.RELU, Parameterization.STANDARD),
+        Arguments.of(Activation.TANH.withQuadratureDegree(6), Parameterization.NTK));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("networks")
+  void tilesAssembleToExactlyTheWholeKernel(Activation act, Parameterization p) {
     Matrix x = inputs(N, 1);
-    Layer net = network(p);
+    Layer net = network(act, p);
     KernelState whole = NeuralKernels.tile(net, x, 0, N, 0, N);
     double[] k = new double[N * N];
     double[] t = new double[N * N];
@@ -59,11 +73,12 @@ class TilingTest {
     assertArrayEquals(whole.ntk().data(), t, 0.0, "NTK");
   }
 
-  @Test
-  void crossTilesAssembleToExactlyTheWholeBlock() {
+  @ParameterizedTest
+  @ValueSource(strings = {"relu", "tanh(deg=6)"})
+  void crossTilesAssembleToExactlyTheWholeBlock(Activation act) {
     Matrix train = inputs(N, 2);
     Matrix test = inputs(300, 3);
-    Layer net = network(Parameterization.NTK);
+    Layer net = network(act, Parameterization.NTK);
     KernelState whole = NeuralKernels.tile(net, test, 0, 300, train, 0, N);
     for (int[] r : new int[][] {{0, 7}, {7, 300}}) {
       for (int a = 0; a + 1 < BOUNDS.length; a++) {
@@ -106,11 +121,12 @@ class TilingTest {
     assertArrayEquals(stepwise.var1(), fused.var1(), 0.0);
   }
 
-  @Test
-  void testDiagonalEqualsTheFullBlocksDiagonal() {
+  @ParameterizedTest
+  @ValueSource(strings = {"erf", "tanh"})
+  void testDiagonalEqualsTheFullBlocksDiagonal(Activation a) {
     Matrix train = inputs(50, 5);
     Matrix test = inputs(30, 6);
-    FcArchitecture arch = new FcArchitecture(2, Activation.ERF, 1.3, 0.2, Parameterization.NTK, 0);
+    FcArchitecture arch = new FcArchitecture(2, a, 1.3, 0.2, Parameterization.NTK, 0);
     KernelBlocks full = NeuralKernels.fc(arch, train, test, TestBlock.FULL);
     KernelBlocks diagonal = NeuralKernels.fc(arch, train, test, TestBlock.DIAGONAL);
     assertNull(diagonal.nngpTestTest());
@@ -124,9 +140,9 @@ class TilingTest {
     Matrix x = inputs(20, 7);
     assertThrows(
         IllegalArgumentException.class,
-        () -> NeuralKernels.tile(network(Parameterization.NTK), x, 0, 10, 5, 15));
+        () -> NeuralKernels.tile(network(Activation.RELU, Parameterization.NTK), x, 0, 10, 5, 15));
     assertThrows(
         IllegalArgumentException.class,
-        () -> NeuralKernels.tile(network(Parameterization.NTK), x, 0, 21, 0, 21));
+        () -> NeuralKernels.tile(network(Activation.RELU, Parameterization.NTK), x, 0, 21, 0, 21));
   }
 }
