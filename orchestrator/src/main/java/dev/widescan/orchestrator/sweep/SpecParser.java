@@ -24,7 +24,7 @@ public final class SpecParser {
   private static final ObjectMapper JSON = new JsonMapper();
   static final int MAX_UNITS = 100_000;
   private static final String ACTIVATION_EXAMPLES =
-      "an activation such as relu, erf or leaky_relu(alpha=0.1)";
+      "an activation such as relu, erf, leaky_relu(alpha=0.1) or tanh(deg=50)";
 
   private SpecParser() {}
 

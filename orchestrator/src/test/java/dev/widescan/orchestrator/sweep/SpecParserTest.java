@@ -103,12 +103,59 @@ class SpecParserTest {
   }
 
   @Test
+  void readsNumericalActivationsWithTheirQuadratureDegree() {
+    String spec =
+        """
+        name: numerical
+        dataset: {name: fashion-mnist, train: 10, test: 10}
+        model:
+          activation: [tanh, "tanh(deg=40)", "tanh(deg=25)", "elu(alpha=1, deg=60)", selu]
+          depth: 1
+          W_std: 1.0
+        kernel: {}
+        """;
+    SweepSpec parsed = SpecParser.parse(spec, false);
+    // deg enters the canonical form, and so the unit hashes, only when it changes the kernel.
+    assertEquals(
+        List.of("tanh", "tanh(deg=40)", "elu(deg=60)", "selu"), parsed.model().activation());
+    List<SweepExpander.PlannedUnit> units = SweepExpander.expand(parsed, IDENTITY);
+    assertEquals(4, units.stream().map(SweepExpander.PlannedUnit::contentHash).distinct().count());
+  }
+
+  @Test
+  void rejectsAQuadratureDegreeOutsideItsRange() {
+    String spec =
+        """
+        name: bad
+        dataset: {name: fashion-mnist, train: 10, test: 10}
+        model: {activation: [tanh, "tanh(deg=0)", "silu(deg=2.5)", "relu(deg=40)"], depth: 1, W_std: 1}
+        kernel: {}
+        """;
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
+    assertEquals(
+        List.of("model.activation[1]", "model.activation[2]", "model.activation[3]"),
+        e.errors().stream().map(FieldError::field).toList());
+    List<String> messages = e.errors().stream().map(FieldError::message).toList();
+    assertTrue(
+        messages
+            .get(0)
+            .contains(
+                "deg of tanh must be a whole number from 1 to 200 (Gauss–Hermite nodes per"
+                    + " dimension), got 0; expected tanh(deg=25)"),
+        messages.get(0));
+    assertTrue(messages.get(1).contains("got 2.5; expected silu(deg=25)"), messages.get(1));
+    assertTrue(
+        messages.get(2).contains("relu takes no parameters; expected relu"), messages.get(2));
+  }
+
+  @Test
   void namesAWrongActivationByItsPlaceWithTheParsersReason() {
     String spec =
         """
         name: bad
         dataset: {name: fashion-mnist, train: 10, test: 10}
-        model: {activation: [relu, "leaky_relu(beta=1)", 3, tanh, leaky_relu], depth: 1, W_std: 1}
+        model: {activation: [relu, "leaky_relu(beta=1)", 3, softsign, leaky_relu], depth: 1, W_std: 1}
         kernel: {}
         """;
     SpecValidationException e =
@@ -126,8 +173,9 @@ class SpecParserTest {
         messages.get(0));
     assertTrue(messages.get(1).endsWith("got 3"), messages.get(1));
     assertTrue(
-        messages.get(2).startsWith("unknown activation 'tanh'; expected one of relu,")
-            && messages.get(2).contains("erf(a=1, b=1, c=0)"),
+        messages.get(2).startsWith("unknown activation 'softsign'; expected one of relu,")
+            && messages.get(2).contains("erf(a=1, b=1, c=0)")
+            && messages.get(2).contains("tanh(deg=25)"),
         messages.get(2));
     assertTrue(messages.get(3).contains("alpha has no default"), messages.get(3));
 
@@ -255,7 +303,7 @@ class SpecParserTest {
         """
         name: bad
         dataset: {name: fashion-mnist, train: 0, test: 10, preprocess: whiten}
-        model: {activation: tanh, depth: [1, -2], W_std: -1}
+        model: {activation: softsign, depth: [1, -2], W_std: -1}
         finite: {width: [64, "wide"], lr: 0.5, epochs: 2, batch_size: 10, seed: 3}
         """;
     SpecValidationException e =
