@@ -30,14 +30,41 @@ final class GaussHermite extends ClosedForms.Elementwise {
 
   private final DoubleUnaryOperator fn;
   private final DoubleUnaryOperator derivative;
+  private final Evaluator atNodes;
   private final int degree;
   private final double[] nodes;
   private final double[] weights;
   private final String name;
 
-  GaussHermite(DoubleUnaryOperator fn, DoubleUnaryOperator derivative, int degree, String name) {
+  /** φ and φ′ at {@code x[0..n)} into {@code f} and {@code d}, as {@code Phi.evaluate}. */
+  @FunctionalInterface
+  interface Evaluator {
+    void evaluate(double[] x, double[] f, double[] d, int n);
+
+    /** One point at a time, through φ and φ′. */
+    static Evaluator pointwise(DoubleUnaryOperator fn, DoubleUnaryOperator derivative) {
+      return (x, f, d, n) -> {
+        for (int i = 0; i < n; i++) {
+          f[i] = fn.applyAsDouble(x[i]);
+          d[i] = derivative.applyAsDouble(x[i]);
+        }
+      };
+    }
+  }
+
+  /**
+   * @param atNodes φ and φ′ of many points at once (the inner sum's nodes), which may share work
+   *     between the two; {@code fn} and {@code derivative} serve everything else
+   */
+  GaussHermite(
+      DoubleUnaryOperator fn,
+      DoubleUnaryOperator derivative,
+      Evaluator atNodes,
+      int degree,
+      String name) {
     this.fn = fn;
     this.derivative = derivative;
+    this.atNodes = atNodes;
     this.degree = degree;
     this.name = name;
     double[][] rule = rule(degree);
@@ -104,6 +131,9 @@ final class GaussHermite extends ClosedForms.Elementwise {
       Pointwise.Work work) {
     OuterFactors byRow = new OuterFactors().at(v1);
     OuterFactors byColumn = new OuterFactors();
+    double[] points = new double[degree];
+    double[] values = new double[degree];
+    double[] slopes = new double[degree];
     for (int j = 0; j < len; j++) {
       double vj = v2[off + j];
       boolean rowFirst = v1 >= vj;
@@ -116,12 +146,15 @@ final class GaussHermite extends ClosedForms.Elementwise {
       double tDot = 0;
       for (int i = 0; i < degree; i++) {
         double base = c * nodes[i];
+        for (int m = 0; m < degree; m++) {
+          points[m] = base + s * nodes[m];
+        }
+        atNodes.evaluate(points, values, slopes, degree);
         double f = 0;
         double d = 0;
         for (int m = 0; m < degree; m++) {
-          double v = base + s * nodes[m];
-          f += weights[m] * fn.applyAsDouble(v);
-          d += weights[m] * derivative.applyAsDouble(v);
+          f += weights[m] * values[m];
+          d += weights[m] * slopes[m];
         }
         t += outer.f[i] * f;
         tDot += outer.d[i] * d;

@@ -39,6 +39,19 @@ public sealed interface Phi
   double derivative(double x);
 
   /**
+   * φ and φ′ at {@code x[0..n)} into {@code f} and {@code d}: what a quadrature evaluates at every
+   * node. Formulas whose φ and φ′ share a transcendental (one exponential for tanh, the sigmoid and
+   * its relatives) compute it once per point, agreeing with {@link #apply} and {@link #derivative}
+   * to within a few units of 2⁻⁵³ in absolute value.
+   */
+  default void evaluate(double[] x, double[] f, double[] d, int n) {
+    for (int i = 0; i < n; i++) {
+      f[i] = apply(x[i]);
+      d[i] = derivative(x[i]);
+    }
+  }
+
+  /**
    * φ(x) = a·min(x, 0) + b·max(x, 0) (neural-tangents' {@code ABRelu(a, b)}): ReLU is (0, 1), leaky
    * ReLU (α, 1), |x| (−1, 1).
    */
@@ -172,6 +185,17 @@ public sealed interface Phi
       double c = Math.cosh(x);
       return 1.0 / (c * c);
     }
+
+    /** With e = e^(−2|x|): tanh|x| = (1 − e)/(1 + e), sech²x = 4e/(1 + e)². */
+    @Override
+    public void evaluate(double[] x, double[] f, double[] d, int n) {
+      for (int i = 0; i < n; i++) {
+        double e = Math.exp(-2.0 * Math.abs(x[i]));
+        double q = 1.0 / (1.0 + e);
+        f[i] = Math.copySign((1.0 - e) * q, x[i]);
+        d[i] = 4.0 * e * q * q;
+      }
+    }
   }
 
   /**
@@ -187,6 +211,17 @@ public sealed interface Phi
     @Override
     public double derivative(double x) {
       return sigmoid(x) * sigmoid(-x);
+    }
+
+    /** With e = e^(−|x|): σ(|x|) = 1/(1 + e), σ(−|x|) = e/(1 + e), σ′ = their product. */
+    @Override
+    public void evaluate(double[] x, double[] f, double[] d, int n) {
+      for (int i = 0; i < n; i++) {
+        double e = Math.exp(-Math.abs(x[i]));
+        double q = 1.0 / (1.0 + e);
+        f[i] = x[i] >= 0 ? q : e * q;
+        d[i] = e * q * q;
+      }
     }
   }
 
@@ -204,6 +239,15 @@ public sealed interface Phi
     public double derivative(double x) {
       return sigmoid(x);
     }
+
+    @Override
+    public void evaluate(double[] x, double[] f, double[] d, int n) {
+      for (int i = 0; i < n; i++) {
+        double e = Math.exp(-Math.abs(x[i]));
+        f[i] = Math.max(x[i], 0.0) + Math.log1p(e);
+        d[i] = x[i] >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+      }
+    }
   }
 
   /**
@@ -219,6 +263,18 @@ public sealed interface Phi
     @Override
     public double derivative(double x) {
       return sigmoid(x) * (1.0 + x * sigmoid(-x));
+    }
+
+    @Override
+    public void evaluate(double[] x, double[] f, double[] d, int n) {
+      for (int i = 0; i < n; i++) {
+        double e = Math.exp(-Math.abs(x[i]));
+        double q = 1.0 / (1.0 + e);
+        double sigma = x[i] >= 0 ? q : e * q;
+        double sigmaOfMinus = x[i] >= 0 ? e * q : q;
+        f[i] = x[i] * sigma;
+        d[i] = sigma * (1.0 + x[i] * sigmaOfMinus);
+      }
     }
   }
 
@@ -244,6 +300,20 @@ public sealed interface Phi
         return 0.5 * scale * (1.0 + alpha);
       }
       return x > 0 ? scale : scale * alpha * Math.exp(x);
+    }
+
+    @Override
+    public void evaluate(double[] x, double[] f, double[] d, int n) {
+      for (int i = 0; i < n; i++) {
+        if (x[i] > 0) {
+          f[i] = scale * x[i];
+          d[i] = scale;
+        } else {
+          double m = Math.expm1(x[i]);
+          f[i] = scale * alpha * m;
+          d[i] = x[i] == 0 ? 0.5 * scale * (1.0 + alpha) : scale * alpha * (m + 1.0);
+        }
+      }
     }
   }
 

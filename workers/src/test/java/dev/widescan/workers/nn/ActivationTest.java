@@ -29,6 +29,23 @@ class ActivationTest {
     assertEquals(a.id(), again.id());
   }
 
+  @ParameterizedTest
+  @MethodSource("examples")
+  void evaluatingManyPointsAgreesWithPhiAndItsDerivative(Activation a) {
+    double[] x = {
+      -800, -40, -20.5, -3, -1, -0.25, -1e-9, -0.0, 0.0, 1e-300, 1e-9, 0.3, 1, 2.5, 19, 40, 800
+    };
+    double[] f = new double[x.length];
+    double[] d = new double[x.length];
+    a.phi().evaluate(x, f, d, x.length);
+    for (int i = 0; i < x.length; i++) {
+      double fx = a.apply(x[i]);
+      double dx = a.derivative(x[i]);
+      assertEquals(fx, f[i], 4e-16 * Math.max(1, Math.abs(fx)), a.id() + " φ at " + x[i]);
+      assertEquals(dx, d[i], 4e-16 * Math.max(1, Math.abs(dx)), a.id() + " φ′ at " + x[i]);
+    }
+  }
+
   @Test
   void unparameterizedIdsAreTheOldEnumIds() {
     // Unit content hashes carry the id: these must not change.
