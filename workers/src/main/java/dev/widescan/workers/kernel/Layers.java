@@ -206,9 +206,9 @@ public final class Layers {
    * only within 2e-3 and 2e-2 for tanh (±iπ/2), which degree 50 brings to 6e-5 and 1e-3, degree 100
    * to 1e-6 and 2e-5. A kink converges only algebraically (ELU, SELU: Ṫ within ~6% at degree 25,
    * ~1% at 100), a jump worse, so prefer a closed form for those. Costs degree² evaluations of φ
-   * and as many of φ' per kernel entry: ~30 ns each for tanh, so a 1000 × 1000 depth-2 tanh kernel
-   * at degree 25 takes ~3.7 s on two cores (φ and φ′ from one exponential per node; ~17 s through
-   * separate {@code Math.tanh} and {@code Math.cosh}), where ReLU's closed form takes 0.06 s.
+   * and as many of φ' per kernel entry, so a 1000 × 1000 depth-2 tanh kernel at degree 25 takes
+   * ~3.7 s on two cores (φ and φ′ from one exponential per node; ~17 s through separate {@code
+   * Math.tanh} and {@code Math.cosh}), where ReLU's closed form takes 0.06 s.
    *
    * @param fn φ
    * @param derivative φ'; at a kink, best the mean of the one-sided slopes, since an odd degree
