@@ -157,6 +157,14 @@ class SweepEndToEndTest {
     Map<String, Matrix> predictions =
         PredictionsCodec.decode(Files.readAllBytes(Path.of(artifact)));
     assertEquals(9, predictions.size(), "3 NNGP + 6 NTK predictors in one kernel unit");
+    Path probe = Files.createTempFile(Path.of(artifact).getParent(), "umask-", ".probe");
+    Files.delete(probe);
+    Files.createFile(probe);
+    assertEquals(
+        Files.getPosixFilePermissions(probe),
+        Files.getPosixFilePermissions(Path.of(artifact)),
+        "artifacts take the umask's permissions, so other users of a shared volume can read them");
+    Files.delete(probe);
     Matrix first = predictions.values().iterator().next();
     assertEquals(200, first.rows());
     assertEquals(10, first.cols());

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -59,8 +61,10 @@ public final class ResultSink implements Sink<UnitOutcome> {
       Files.createDirectories(artifactDir);
       String name = "unit-" + outcome.unitId() + "-" + outcome.artifact().name();
       Path target = artifactDir.resolve(name + ".arrow");
-      Path temp = Files.createTempFile(artifactDir, name + "-", ".partial");
-      Files.write(temp, outcome.artifact().arrow());
+      // Not Files.createTempFile, whose owner-only permissions would hide the file from workers and
+      // an orchestrator running as other users on a shared volume; this one follows the umask.
+      Path temp = artifactDir.resolve(name + "-" + UUID.randomUUID() + ".partial");
+      Files.write(temp, outcome.artifact().arrow(), StandardOpenOption.CREATE_NEW);
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return target.toAbsolutePath();
     }
