@@ -125,7 +125,10 @@ function toResultRow(w) {
   return {
     unitId: w.unit_id,
     model: w.model, // 'nngp' | 'ntk' | 'finite'
+    activation: w.activation ?? null,
     depth: w.depth,
+    wStd: numberOrNull(w.w_std),
+    bStd: numberOrNull(w.b_std),
     width: numberOrNull(w.width),
     parameterization: w.parameterization ?? null,
     lr: numberOrNull(w.lr),

@@ -1,7 +1,8 @@
 /**
  * Pure functions from result rows (see api.js) to what the dashboards draw:
- * the selectable hyperparameters, finite-network curves aggregated over seeds, and
- * the infinite-width limits (NNGP, NTK) per depth. No DOM, no network.
+ * the selectable hyperparameters, finite-network curves aggregated over seeds, the
+ * infinite-width limits (NNGP, NTK) per depth, and the kernel predictions over training
+ * time per diag_reg. No DOM, no network.
  */
 
 export const Model = Object.freeze({
@@ -11,7 +12,7 @@ export const Model = Object.freeze({
   ENSEMBLE: 'ensemble',
 });
 
-const isKernel = (row) => row.model === Model.NNGP || row.model === Model.NTK;
+export const isKernel = (row) => row.model === Model.NNGP || row.model === Model.NTK;
 /** Trained networks: single ones and ensembles over seeds share the training choices. */
 const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSEMBLE;
 
@@ -181,6 +182,95 @@ export function kernelLimits(rows) {
     }
   }
   return limits;
+}
+
+/**
+ * What fixes a kernel besides the data: depth, activation, W_std, b_std and, for the
+ * standard-parameterization NTK only, the width (the NNGP never depends on it).
+ */
+export function kernelArchitecture(row) {
+  return {
+    depth: row.depth,
+    activation: row.activation ?? null,
+    wStd: row.wStd ?? null,
+    bStd: row.bStd ?? null,
+    width: row.model === Model.NTK ? row.width : null,
+  };
+}
+
+export const architectureKey = (a) => JSON.stringify([a.depth, a.activation, a.wStd, a.bStd, a.width]);
+
+/**
+ * The kernel architectures among these rows, one per key: those of the NTK rows, or of the
+ * NNGP rows when there is no NTK. Sorted by depth, activation, W_std, b_std and width.
+ */
+export function kernelArchitectures(rows) {
+  const ntk = rows.filter((r) => r.model === Model.NTK);
+  const source = ntk.length ? ntk : rows.filter((r) => r.model === Model.NNGP);
+  const byKey = new Map(source.map((r) => [architectureKey(kernelArchitecture(r)), kernelArchitecture(r)]));
+  const order = (x, y) =>
+    x === y ? 0 : x === null ? 1 : y === null ? -1 : typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
+  return [...byKey.values()].sort(
+    (a, b) =>
+      order(a.depth, b.depth) ||
+      order(a.activation, b.activation) ||
+      order(a.wStd, b.wStd) ||
+      order(a.bStd, b.bStd) ||
+      order(a.width, b.width),
+  );
+}
+
+/** Whether a kernel row belongs to an architecture; an NNGP row matches at any width. */
+function ofArchitecture(row, a) {
+  const own = kernelArchitecture(row);
+  return (
+    own.depth === a.depth &&
+    own.activation === a.activation &&
+    own.wStd === a.wStd &&
+    own.bStd === a.bStd &&
+    (row.model !== Model.NTK || own.width === a.width)
+  );
+}
+
+/**
+ * One architecture's kernel predictions over training time, per diag_reg: the NTK gradient
+ * flow at every t the rows hold (t = Infinity included), and the NNGP posterior (t = ∞ only).
+ * Duplicate rows (the same kernel reached by two units) are averaged.
+ * Returns {ntk: [{diagReg, points: [{t, accuracy, mse, n}]}], nngp: [{diagReg, accuracy, mse, n}]},
+ * both sorted by diag_reg, points by t.
+ */
+export function kernelTimeSeries(rows, architecture) {
+  const mine = rows.filter((r) => isKernel(r) && r.diagReg !== null && ofArchitecture(r, architecture));
+  const byDiagReg = (model) =>
+    [...groupBy(mine.filter((r) => r.model === model), (r) => r.diagReg).entries()].sort(([a], [b]) => a - b);
+  const metrics = (cell) => {
+    const accuracy = summarise(cell.map((r) => r.testAccuracy));
+    return { accuracy: accuracy.mean, mse: summarise(cell.map((r) => r.testMse)).mean, n: accuracy.n };
+  };
+  const ntk = byDiagReg(Model.NTK)
+    .map(([diagReg, cell]) => ({
+      diagReg,
+      points: [...groupBy(cell.filter((r) => r.t !== null), (r) => r.t).entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([t, at]) => ({ t, ...metrics(at) })),
+    }))
+    .filter((s) => s.points.length > 0);
+  const nngp = byDiagReg(Model.NNGP).map(([diagReg, cell]) => ({ diagReg, ...metrics(cell) }));
+  return { ntk, nngp };
+}
+
+/**
+ * The best point of kernelTimeSeries: the highest test accuracy, or the lowest test MSE
+ * (metric 'mse'); the first in order (NTK by diag_reg and t, then NNGP) wins a tie.
+ * Returns {model, diagReg, t, value}, or null when there is no value.
+ */
+export function bestKernelPoint({ ntk, nngp }, metric = 'accuracy') {
+  const candidates = [
+    ...ntk.flatMap((s) => s.points.map((p) => ({ model: Model.NTK, diagReg: s.diagReg, t: p.t, value: p[metric] }))),
+    ...nngp.map((s) => ({ model: Model.NNGP, diagReg: s.diagReg, t: Infinity, value: s[metric] })),
+  ].filter((c) => c.value !== null);
+  const better = metric === 'mse' ? (a, b) => a < b : (a, b) => a > b;
+  return candidates.reduce((best, c) => (best === null || better(c.value, best.value) ? c : best), null);
 }
 
 /** Mean, min, max, population std and count of the finite numbers among values. */
