@@ -5,6 +5,7 @@
  *
  * ECharts itself is loaded by the page as a classic script (window.echarts).
  */
+import { formatNumber } from './ui.js';
 
 /** One colour family per depth: the finite line, the NNGP limit, the NTK limit. */
 const FAMILIES = [
@@ -195,10 +196,6 @@ function tooltipText(width, curves, limits) {
 }
 
 /**
- * Test accuracy against width, finite nets versus their infinite-width limits.
- * Keeps the legend selection across re-renders (the sweep page refreshes every 2 s).
- */
-/**
  * One ECharts instance bound to a container: draws what {@code toOption(data)} describes, keeps
  * the legend selection across redraws and follows the container's size.
  */
@@ -246,6 +243,139 @@ class EChartView {
 export class AccuracyVsWidthChart extends EChartView {
   constructor(container, echartsLib = globalThis.echarts) {
     super(container, accuracyVsWidthOption, echartsLib);
+  }
+}
+
+/** One colour per diag_reg in the time chart: its NTK line and its NNGP line. */
+const DIAG_REG_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0d9488', '#a16207', '#db2777'];
+
+export const METRIC_LABEL = Object.freeze({ accuracy: 'test accuracy', mse: 'test MSE' });
+
+export const kernelTimeSeriesName = (model, diagReg) => `${KERNEL_LABEL[model]}, diag_reg = ${formatNumber(diagReg, 6)}`;
+
+/** A training time for labels: ∞ for the converged flow. */
+export const formatTime = (t) => (t === Infinity ? '∞' : formatNumber(t, 6));
+
+/**
+ * Where the log axis puts the times: from the decade below the smallest finite t > 0 to the
+ * position of t = ∞, one decade past the decade above the largest finite t (so the gap
+ * reads as a break). Without a finite t the axis only holds ∞.
+ */
+export function timeAxisRange(times) {
+  const finite = times.filter((t) => Number.isFinite(t) && t > 0);
+  if (finite.length === 0) return { min: 1, max: 10, infinity: 10, finite: false };
+  const decade = (x, round) => 10 ** round(Math.log10(x) + (round === Math.ceil ? -1e-9 : 1e-9));
+  const infinity = decade(Math.max(...finite), Math.ceil) * 10;
+  return { min: decade(Math.min(...finite), Math.floor), max: infinity, infinity, finite: true };
+}
+
+/**
+ * The ECharts option for the kernel predictions over training time (see kernelTimeSeries):
+ *   ntk:  [{diagReg, points: [{t, accuracy, mse}]}] — one line per diag_reg over t, t = ∞ last
+ *   nngp: [{diagReg, accuracy, mse}] — one dashed horizontal line per diag_reg
+ *   metric: 'accuracy' | 'mse'
+ * x is t on a log axis; t = ∞ sits at the right end (a diamond, labelled ∞); t = 0 is left out.
+ */
+export function kernelTimeOption({ ntk, nngp, metric = 'accuracy' }) {
+  const axis = timeAxisRange(ntk.flatMap((s) => s.points.map((p) => p.t)));
+  const x = (t) => (t === Infinity ? axis.infinity : t);
+  const onAxis = (t) => t === Infinity || t > 0;
+  const diagRegs = [...new Set([...ntk, ...nngp].map((s) => s.diagReg))].sort((a, b) => a - b);
+  const colourOf = (diagReg) => DIAG_REG_COLOURS[diagRegs.indexOf(diagReg) % DIAG_REG_COLOURS.length];
+  // A faint rule at t = ∞ on every series, so that hiding any one of them keeps it.
+  const infinityRule = {
+    silent: true,
+    symbol: 'none',
+    label: { show: false },
+    lineStyle: { color: '#9aa5b1', type: 'dashed', width: 1 },
+    data: [{ xAxis: axis.infinity }],
+  };
+
+  const series = [
+    ...ntk.map((s) => ({
+      type: 'line',
+      name: kernelTimeSeriesName('ntk', s.diagReg),
+      data: s.points
+        .filter((p) => onAxis(p.t) && p[metric] !== null)
+        .map((p) =>
+          p.t === Infinity
+            ? { value: [x(p.t), p[metric]], symbol: 'diamond', symbolSize: 11 }
+            : { value: [x(p.t), p[metric]] },
+        ),
+      color: colourOf(s.diagReg),
+      symbol: 'circle',
+      symbolSize: 7,
+      lineStyle: { width: 2 },
+      markLine: infinityRule,
+      z: 3,
+    })),
+    ...nngp
+      .filter((s) => s[metric] !== null)
+      .map((s) => ({
+        type: 'line',
+        name: kernelTimeSeriesName('nngp', s.diagReg),
+        data: [
+          [axis.min, s[metric]],
+          [axis.infinity, s[metric]],
+        ],
+        color: colourOf(s.diagReg),
+        symbol: 'none',
+        lineStyle: { width: 2, type: KERNEL_DASH.nngp },
+        markLine: infinityRule,
+        z: 2,
+      })),
+  ];
+
+  return {
+    aria: { enabled: false },
+    animation: false,
+    grid: { left: 64, right: 48, top: 56, bottom: 56 },
+    legend: { type: 'scroll', top: 8, left: 64, right: 48 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p) => {
+        const t = p.value[0] === axis.infinity ? '∞' : formatTime(p.value[0]);
+        const where = p.seriesName.startsWith(KERNEL_LABEL.nngp) ? '' : ` at t = ${t}`;
+        return `${p.seriesName}${where}<br>${METRIC_LABEL[metric]}: <b>${formatNumber(p.value[1])}</b>`;
+      },
+    },
+    xAxis: {
+      type: 'log',
+      logBase: 10,
+      min: axis.min,
+      max: axis.max,
+      name: 'training time t (learning rate × steps)',
+      nameLocation: 'middle',
+      nameGap: 32,
+      axisLabel: {
+        showMaxLabel: true,
+        // Only the data's decades and ∞: the gap before ∞ is a break, not more time.
+        formatter: (v) =>
+          Math.abs(v - axis.infinity) <= 1e-9 * axis.infinity
+            ? '{infinity|∞}'
+            : axis.finite && v < axis.infinity / 10 + 1e-9
+              ? formatTime(v)
+              : '',
+        rich: { infinity: { fontSize: 16, fontWeight: 'bold' } },
+      },
+      splitLine: { show: true, lineStyle: { color: '#eef0f3' } },
+      minorTick: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: METRIC_LABEL[metric],
+      nameLocation: 'middle',
+      nameGap: 48,
+      scale: true,
+    },
+    series,
+  };
+}
+
+/** Kernel predictions over training time (see kernelTimeOption). */
+export class KernelTimeChart extends EChartView {
+  constructor(container, echartsLib = globalThis.echarts) {
+    super(container, kernelTimeOption, echartsLib);
   }
 }
 
