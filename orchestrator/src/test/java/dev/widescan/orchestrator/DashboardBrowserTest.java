@@ -1,8 +1,12 @@
 package dev.widescan.orchestrator;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
@@ -10,16 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard in a real headless Chromium, against a sweep run by the real backend. */
@@ -146,5 +157,137 @@ class DashboardBrowserTest {
                 "return echarts.getInstanceByDom(arguments[0]).getOption().series.map(s => s.name + ':' + s.data.length)",
                 chart);
     assertEquals(List.of("finite d=1:3", "NTK (standard) d=1:3", "NNGP d=1:2"), names);
+  }
+
+  @Test
+  void drawsTheKernelPredictionsOverTrainingTimeOneLinePerDiagReg() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-kernel-time
+            dataset: {name: fashion-mnist, train: 200, test: 100}
+            model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+            kernel: {kinds: [nngp, ntk], diag_reg: [0.0001, 0.01], t: [1, 10, 100, inf]}
+            """);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
+    List<JsonNode> rows = kernelRows(id);
+    // What the database holds: one NTK line per diag_reg over the times, one NNGP line per
+    // diag_reg.
+    Set<Double> ntkDiagRegs = diagRegs(rows, "ntk");
+    Set<Double> nngpDiagRegs = diagRegs(rows, "nngp");
+    assertEquals(2, ntkDiagRegs.size());
+    assertEquals(2, nngpDiagRegs.size());
+    String expectedSeries = String.valueOf(ntkDiagRegs.size() + nngpDiagRegs.size());
+
+    browser.get(root + "sweep.html?id=" + id);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    WebElement chart = browser.findElement(By.cssSelector("[data-testid=kernel-time]"));
+    wait.until(b -> expectedSeries.equals(chart.getAttribute("data-series-count")));
+    assertTrue(chart.isDisplayed());
+    assertEquals("img", chart.getAttribute("role"));
+    // Each NTK line has a point per t (t = ∞ included); each NNGP line spans the axis.
+    Object names =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return echarts.getInstanceByDom(arguments[0]).getOption().series.map(s => s.name + ':' + s.data.length)",
+                chart);
+    assertEquals(
+        List.of(
+            "NTK, diag_reg = 1e-4:4",
+            "NTK, diag_reg = 0.01:4",
+            "NNGP, diag_reg = 1e-4:2",
+            "NNGP, diag_reg = 0.01:2"),
+        names);
+    WebElement caption = browser.findElement(By.cssSelector("[data-testid=kernel-time-caption]"));
+    assertNamesTheBest(chart.getAttribute("aria-label"), rows, "test accuracy", "test_accuracy");
+    assertNamesTheBest(caption.getText(), rows, "test accuracy", "test_accuracy");
+    assertFalse(
+        browser.findElement(By.cssSelector("[data-testid=kernel-time-empty]")).isDisplayed());
+
+    new Select(browser.findElement(By.cssSelector("[data-testid=kernel-time-metric]")))
+        .selectByValue("mse");
+    wait.until(b -> chart.getAttribute("aria-label").contains("test MSE"));
+    assertEquals(expectedSeries, chart.getAttribute("data-series-count"));
+    assertNamesTheBest(chart.getAttribute("aria-label"), rows, "test MSE", "test_mse");
+  }
+
+  @Test
+  void saysThereAreNoKernelPredictionsForASweepWithoutKernels() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-no-kernels
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+            finite: {width: [16], lr: 1.0, epochs: 1, batch_size: 50, seeds: 1}
+            """);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
+    assertTrue(kernelRows(id).isEmpty());
+
+    browser.get(root + "sweep.html?id=" + id);
+    WebElement empty = browser.findElement(By.cssSelector("[data-testid=kernel-time-empty]"));
+    new WebDriverWait(browser, Duration.ofSeconds(60))
+        .until(b -> empty.getText().contains("no kernel section"));
+    WebElement chart = browser.findElement(By.cssSelector("[data-testid=kernel-time]"));
+    assertFalse(chart.isDisplayed());
+    assertEquals("0", chart.getAttribute("data-series-count"));
+    assertFalse(
+        browser.findElement(By.cssSelector("[data-testid=kernel-time-caption]")).isDisplayed());
+  }
+
+  /** The sweep's NNGP and NTK result rows, as the API serves them. */
+  private static List<JsonNode> kernelRows(long id) throws Exception {
+    String body =
+        given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().asString();
+    return StreamSupport.stream(new ObjectMapper().readTree(body).spliterator(), false)
+        .filter(r -> Set.of("nngp", "ntk").contains(r.get("model").asText()))
+        .toList();
+  }
+
+  private static Set<Double> diagRegs(List<JsonNode> rows, String model) {
+    return rows.stream()
+        .filter(r -> r.get("model").asText().equals(model))
+        .map(r -> r.get("diag_reg").asDouble())
+        .collect(Collectors.toSet());
+  }
+
+  private static double time(JsonNode row) {
+    JsonNode t = row.get("t");
+    return t.isTextual() && t.asText().equals("inf") ? Double.POSITIVE_INFINITY : t.asDouble();
+  }
+
+  /**
+   * The text names the best kernel point — the highest accuracy or the lowest MSE among the API's
+   * rows — with its value, and a row with that value at the diag_reg and t it names.
+   */
+  private static void assertNamesTheBest(
+      String text, List<JsonNode> rows, String metric, String column) {
+    boolean highest = column.equals("test_accuracy");
+    Matcher named =
+        Pattern.compile(
+                (highest ? "Highest " : "Lowest ")
+                    + Pattern.quote(metric)
+                    + ": (\\S+) \\((NTK|NNGP), diag_reg = (\\S+), t = ([^)]+)\\)")
+            .matcher(text);
+    assertTrue(named.find(), text);
+    double best =
+        highest
+            ? rows.stream().mapToDouble(r -> r.get(column).asDouble()).max().orElseThrow()
+            : rows.stream().mapToDouble(r -> r.get(column).asDouble()).min().orElseThrow();
+    // The page shows four decimals.
+    assertEquals(best, Double.parseDouble(named.group(1)), 5e-5, text);
+    String model = named.group(2).toLowerCase();
+    double diagReg = Double.parseDouble(named.group(3));
+    double t =
+        named.group(4).equals("∞") ? Double.POSITIVE_INFINITY : Double.parseDouble(named.group(4));
+    assertTrue(
+        rows.stream()
+            .anyMatch(
+                r ->
+                    r.get("model").asText().equals(model)
+                        && Math.abs(r.get("diag_reg").asDouble() - diagReg) <= 1e-3 * diagReg
+                        && time(r) == t
+                        && r.get(column).asDouble() == best),
+        text + " names no row with " + column + " = " + best);
   }
 }

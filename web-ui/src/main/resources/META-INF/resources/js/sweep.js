@@ -1,7 +1,8 @@
-// One sweep: status and progress, failures, downloads, accuracy versus width and the
-// result rows. Refreshes every 2 s until the sweep is done, failed or cancelled.
+// One sweep: status and progress, failures, downloads, accuracy versus width, the kernel
+// predictions over training time and the result rows. Refreshes every 2 s until the sweep is done, failed or cancelled.
 import { ApiError, getCurve, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
 import { AccuracyVsWidthChart, TrainingCurveChart } from './charts.js';
+import { KernelTimePanel } from './kernel-time.js';
 import { applySelection, filterChoices, finiteCurves, kernelCurves, kernelLimits, Model } from './results.js';
 import { formatNumber, h, poll, progressBar, showError, statusBadge, timeElement } from './ui.js';
 
@@ -14,8 +15,21 @@ const chartContainer = $('accuracy-vs-width');
 
 const sweepId = new URLSearchParams(location.search).get('id');
 
+const kernelTime = new KernelTimePanel(
+  {
+    chart: $('kernel-time'),
+    caption: $('kernel-time-caption'),
+    empty: $('kernel-time-empty'),
+    controls: $('kernel-time-controls'),
+    architecture: $('kernel-time-architecture'),
+    architectureControl: $('kernel-time-architecture-control'),
+    metric: $('kernel-time-metric'),
+  },
+  (message) => showError(errorRegion, message),
+);
+
 /** What the page currently shows; the selection survives refreshes. */
-const state = { rows: [], rowsSignature: null, widths: [], selection: {}, chart: null };
+const state = { rows: [], rowsSignature: null, widths: [], selection: {}, chart: null, kernelContext: {} };
 let poller = null;
 
 if (!sweepId) {
@@ -82,13 +96,15 @@ async function refresh() {
   renderFailures(sweep.failures);
   renderSpec(sweep.spec);
   state.widths = specWidths(sweep.spec);
+  const kernelContext = { live, kernelSection: Boolean(sweep.spec?.kernel) };
 
-  const signature = JSON.stringify(rows);
+  const signature = JSON.stringify([rows, kernelContext]);
   if (signature !== state.rowsSignature) {
     state.rowsSignature = signature;
     state.rows = rows;
+    state.kernelContext = kernelContext;
     renderControls();
-    renderChart();
+    renderCharts();
     renderCurveChoices();
     renderTable();
   }
@@ -151,11 +167,16 @@ function renderControls() {
       );
       select.addEventListener('change', () => {
         state.selection[choice.key] = choice.values.find((v) => String(v) === select.value);
-        renderChart();
+        renderCharts();
       });
       return h('div', { class: 'control' }, h('label', { for: id, text: choice.label }), select);
     }),
   );
+}
+
+function renderCharts() {
+  renderChart();
+  kernelTime.update(state.rows, state.selection, state.kernelContext);
 }
 
 function renderChart() {
