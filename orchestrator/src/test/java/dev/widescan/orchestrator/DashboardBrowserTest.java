@@ -198,6 +198,13 @@ class DashboardBrowserTest {
             "NNGP, diag_reg = 1e-4:2",
             "NNGP, diag_reg = 0.01:2"),
         names);
+    // Width-free kernels alone give the accuracy-vs-width chart nothing to draw.
+    assertFalse(browser.findElement(By.id("accuracy-vs-width")).isDisplayed());
+    assertTrue(
+        browser
+            .findElement(By.id("chart-empty"))
+            .getText()
+            .startsWith("Nothing in this selection"));
     WebElement caption = browser.findElement(By.cssSelector("[data-testid=kernel-time-caption]"));
     assertNamesTheBest(chart.getAttribute("aria-label"), rows, "test accuracy", "test_accuracy");
     assertNamesTheBest(caption.getText(), rows, "test accuracy", "test_accuracy");

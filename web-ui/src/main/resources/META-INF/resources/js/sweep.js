@@ -185,12 +185,16 @@ function renderChart() {
   const ensembles = finiteCurves(selected, Model.ENSEMBLE);
   const kernels = kernelCurves(selected);
   const limits = kernelLimits(selected);
-  const seriesFree =
-    curves.length === 0 && ensembles.length === 0 && kernels.length === 0 && limits.length === 0;
+  // Kernel limits alone are horizontal lines over widths nobody trained: nothing to draw.
+  const seriesFree = curves.length === 0 && ensembles.length === 0 && kernels.length === 0;
 
   $('chart-empty').hidden = !seriesFree;
   $('chart-empty').textContent =
-    state.rows.length === 0 ? 'Waiting for the first results…' : 'No results match this selection.';
+    state.rows.length === 0
+      ? 'Waiting for the first results…'
+      : limits.length > 0
+        ? 'Nothing in this selection depends on width (no finite networks, no standard-parameterization kernels): the kernel predictions are drawn over training time below.'
+        : 'No results match this selection.';
   $('chart-caption').hidden = seriesFree;
   chartContainer.hidden = seriesFree;
   if (seriesFree) {
