@@ -93,8 +93,12 @@ public interface WidescanConfig {
   }
 
   interface Units {
-    /** How long a claimed unit is held before another worker may claim it. */
-    @WithDefault("900")
+    /**
+     * How long a claimed unit is held before another worker may claim it. A computing worker renews
+     * it every third of this, so it bounds how long a dead worker's units wait, not how long a unit
+     * may take.
+     */
+    @WithDefault("120")
     int leaseSeconds();
 
     /** How often idle sources ask Postgres for work. */
