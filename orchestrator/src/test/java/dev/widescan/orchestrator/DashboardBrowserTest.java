@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -127,6 +128,45 @@ class DashboardBrowserTest {
     assertTrue(
         !canvases.isEmpty() && canvases.get(0).getSize().getWidth() > 300,
         "the chart is drawn on a canvas");
+  }
+
+  @Test
+  void drawsOneActivationAtATimeNeverTheirAverage() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-activations
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: [relu, erf], depth: 1, W_std: 1.5, b_std: 0.1}
+            finite: {width: [16, 64], lr: 0.5, epochs: 1, batch_size: 50, seeds: 1}
+            """);
+    Sweeps.awaitFinished(id);
+    JsonNode rows =
+        new ObjectMapper()
+            .readTree(given().get("/api/sweeps/" + id + "/results").then().extract().asString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(root + "sweep.html?id=" + id);
+    WebElement chart = browser.findElement(By.id("accuracy-vs-width"));
+    wait.until(b -> "1".equals(chart.getAttribute("data-series-count")));
+    for (String activation : List.of("erf", "relu")) {
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-activation")))
+          .selectByValue(activation);
+      List<Double> expected =
+          StreamSupport.stream(rows.spliterator(), false)
+              .filter(r -> r.get("activation").asText().equals(activation))
+              .sorted(Comparator.comparingInt(r -> r.get("width").asInt()))
+              .map(r -> r.get("test_accuracy").asDouble())
+              .toList();
+      assertEquals(2, expected.size());
+      wait.until(
+          b ->
+              expected.equals(
+                  ((JavascriptExecutor) b)
+                      .executeScript(
+                          "return echarts.getInstanceByDom(arguments[0]).getOption()"
+                              + ".series[0].data.map(p => p[1])",
+                          chart)));
+    }
   }
 
   @Test

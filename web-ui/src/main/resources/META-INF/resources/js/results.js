@@ -24,6 +24,28 @@ const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSE
  *   pickDefault: the value selected at first.
  */
 export const FILTERS = Object.freeze([
+  // The architecture beyond depth (drawn as separate series): one at a time, never averaged.
+  {
+    key: 'activation',
+    label: 'Activation',
+    appliesTo: () => true,
+    pickDefault: (rows, values) => values[0],
+    alwaysShow: false,
+  },
+  {
+    key: 'wStd',
+    label: 'W_std',
+    appliesTo: () => true,
+    pickDefault: (rows, values) => values[0],
+    alwaysShow: false,
+  },
+  {
+    key: 'bStd',
+    label: 'b_std',
+    appliesTo: () => true,
+    pickDefault: (rows, values) => values[0],
+    alwaysShow: false,
+  },
   {
     key: 'trainSize',
     label: 'Training-set size',
