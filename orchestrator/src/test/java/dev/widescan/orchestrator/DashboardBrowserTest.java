@@ -170,6 +170,46 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void drawsThePredictionsOfFiniteWidthsEmpiricalKernelsOverWidth() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-empirical
+            dataset: {name: fashion-mnist, train: 100, test: 50}
+            model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
+            kernel: {kinds: [nngp, ntk], diag_reg: [0.001], t: [inf]}
+            empirical: {width: [32, 256], samples: 4}
+            """);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
+    JsonNode rows =
+        new ObjectMapper()
+            .readTree(given().get("/api/sweeps/" + id + "/results").then().extract().asString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(root + "sweep.html?id=" + id);
+    WebElement chart = browser.findElement(By.id("accuracy-vs-width"));
+    // Empirical NNGP and NTK over the two widths, and the NNGP and NTK limits.
+    wait.until(b -> "4".equals(chart.getAttribute("data-series-count")));
+    for (String model : List.of("empirical_nngp", "empirical_ntk")) {
+      String name = (model.endsWith("nngp") ? "empirical NNGP" : "empirical NTK") + " d=1";
+      List<Double> expected =
+          StreamSupport.stream(rows.spliterator(), false)
+              .filter(r -> r.get("model").asText().equals(model))
+              .sorted(Comparator.comparingInt(r -> r.get("width").asInt()))
+              .map(r -> r.get("test_accuracy").asDouble())
+              .toList();
+      assertEquals(2, expected.size(), model + " rows: one per width");
+      assertEquals(
+          expected,
+          ((JavascriptExecutor) browser)
+              .executeScript(
+                  "return echarts.getInstanceByDom(arguments[0]).getOption().series"
+                      + ".find(s => s.name === arguments[1]).data.map(p => p[1])",
+                  chart,
+                  name));
+    }
+  }
+
+  @Test
   void drawsTheStandardParameterizationNtkAsACurveOverWidth() {
     long id =
         Sweeps.submit(

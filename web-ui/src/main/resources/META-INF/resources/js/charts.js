@@ -26,14 +26,24 @@ export const kernelSeriesName = (model, depth) => `${KERNEL_LABEL[model]} d=${de
 /**
  * The ECharts option for test accuracy against width.
  *   curves: [{depth, points: [{width, mean, min, max, std, n}]}] — finite nets, over seeds
+ *   empirical: [{model: 'empirical_nngp'|'empirical_ntk', depth, points}] — finite widths' kernels
  *   limits: [{depth, model: 'nngp'|'ntk', accuracy, t}] — drawn as horizontal lines
  *   widths: every width the sweep covers (sets the x-range the limits span)
  * Per depth: the mean line, its min–max whiskers (same legend entry), NNGP and NTK.
  */
-export function accuracyVsWidthOption({ curves, ensembles = [], kernels = [], limits, widths }) {
-  const [lo, hi] = widthRange(widths, curves);
+export function accuracyVsWidthOption({
+  curves,
+  ensembles = [],
+  kernels = [],
+  empirical = [],
+  limits,
+  widths,
+}) {
+  const [lo, hi] = widthRange(widths, [...curves, ...kernels, ...empirical]);
   const depths = [
-    ...new Set([...curves, ...kernels].map((c) => c.depth).concat(limits.map((l) => l.depth))),
+    ...new Set(
+      [...curves, ...kernels, ...empirical].map((c) => c.depth).concat(limits.map((l) => l.depth)),
+    ),
   ].sort((a, b) => a - b);
   const familyOf = (depth) => FAMILIES[depths.indexOf(depth) % FAMILIES.length];
 
@@ -79,6 +89,19 @@ export function accuracyVsWidthOption({ curves, ensembles = [], kernels = [], li
         symbolSize: 9,
         lineStyle: { width: 2, type: [6, 3] },
         z: 3,
+      });
+    }
+    for (const curve of empirical.filter((c) => c.depth === depth)) {
+      const kind = curve.model === 'empirical_nngp' ? 'nngp' : 'ntk';
+      series.push({
+        type: 'line',
+        name: `empirical ${KERNEL_LABEL[kind]} d=${depth}`,
+        data: curve.points.map((p) => [p.width, p.mean]),
+        color: family[kind],
+        symbol: 'rect',
+        symbolSize: 7,
+        lineStyle: { width: 1.5, type: [2, 3] },
+        z: 2,
       });
     }
     for (const limit of limits.filter((l) => l.depth === depth)) {

@@ -10,9 +10,14 @@ export const Model = Object.freeze({
   NTK: 'ntk',
   FINITE: 'finite',
   ENSEMBLE: 'ensemble',
+  EMPIRICAL_NNGP: 'empirical_nngp',
+  EMPIRICAL_NTK: 'empirical_ntk',
 });
 
 export const isKernel = (row) => row.model === Model.NNGP || row.model === Model.NTK;
+/** Predictions from the empirical kernels of finite networks: regularized like the kernels. */
+const isEmpirical = (row) =>
+  row.model === Model.EMPIRICAL_NNGP || row.model === Model.EMPIRICAL_NTK;
 /** Trained networks: single ones and ensembles over seeds share the training choices. */
 const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSEMBLE;
 
@@ -92,7 +97,7 @@ export const FILTERS = Object.freeze([
   {
     key: 'diagReg',
     label: 'diag_reg',
-    appliesTo: isKernel,
+    appliesTo: (row) => isKernel(row) || isEmpirical(row),
     pickDefault: (rows, values) =>
       bestValue(rows.filter((r) => r.model === Model.NNGP), 'diagReg', values),
     alwaysShow: true,
@@ -176,12 +181,25 @@ export function finiteCurves(rows, model = Model.FINITE) {
  * Returns [{depth, points: [{width, mean, n}]}] like finiteCurves.
  */
 export function kernelCurves(rows) {
-  const ntk = rows.filter((r) => r.model === Model.NTK && r.width !== null);
-  const times = ntk.map((r) => r.t).filter((t) => t !== null);
-  const t = times.length ? Math.max(...times) : null;
-  return finiteCurves(
-    ntk.filter((r) => r.t === t).map((r) => ({ ...r, model: Model.FINITE })),
+  return curvesAtLargestTime(rows.filter((r) => r.model === Model.NTK && r.width !== null));
+}
+
+/**
+ * Predictions from the empirical NNGP and NTK of finite networks, per depth over width at the
+ * largest training time available, averaged over seeds: how a finite width's kernel approaches
+ * the limit. Returns [{model, depth, points: [{width, mean, min, max, std, n}]}].
+ */
+export function empiricalCurves(rows) {
+  return [Model.EMPIRICAL_NNGP, Model.EMPIRICAL_NTK].flatMap((model) =>
+    curvesAtLargestTime(rows.filter((r) => r.model === model)).map((c) => ({ model, ...c })),
   );
+}
+
+/** finiteCurves of rows of one kind, at their largest t (t = ∞ when present). */
+function curvesAtLargestTime(rows) {
+  const times = rows.map((r) => r.t).filter((t) => t !== null);
+  const t = times.length ? Math.max(...times) : null;
+  return finiteCurves(rows.filter((r) => r.t === t).map((r) => ({ ...r, model: Model.FINITE })));
 }
 
 /**

@@ -3,7 +3,15 @@
 import { ApiError, getCurve, getResults, getSweep, isTerminal, resultsUrl, steerSweep } from './api.js';
 import { AccuracyVsWidthChart, TrainingCurveChart } from './charts.js';
 import { KernelTimePanel } from './kernel-time.js';
-import { applySelection, filterChoices, finiteCurves, kernelCurves, kernelLimits, Model } from './results.js';
+import {
+  applySelection,
+  empiricalCurves,
+  filterChoices,
+  finiteCurves,
+  kernelCurves,
+  kernelLimits,
+  Model,
+} from './results.js';
 import { formatNumber, h, poll, progressBar, showError, statusBadge, timeElement } from './ui.js';
 
 const REFRESH_MS = 2000;
@@ -144,8 +152,10 @@ function renderSpec(spec) {
 }
 
 function specWidths(spec) {
-  const widths = spec?.finite?.width;
-  return Array.isArray(widths) ? widths.map(Number).filter((w) => w > 0) : [];
+  const widths = [spec?.finite?.width, spec?.empirical?.width].flatMap((w) =>
+    Array.isArray(w) ? w : w === undefined ? [] : [w],
+  );
+  return widths.map(Number).filter((w) => w > 0);
 }
 
 // --- chart ---------------------------------------------------------------------------------
@@ -184,9 +194,11 @@ function renderChart() {
   const curves = finiteCurves(selected);
   const ensembles = finiteCurves(selected, Model.ENSEMBLE);
   const kernels = kernelCurves(selected);
+  const empirical = empiricalCurves(selected);
   const limits = kernelLimits(selected);
   // Kernel limits alone are horizontal lines over widths nobody trained: nothing to draw.
-  const seriesFree = curves.length === 0 && ensembles.length === 0 && kernels.length === 0;
+  const seriesFree =
+    curves.length === 0 && ensembles.length === 0 && kernels.length === 0 && empirical.length === 0;
 
   $('chart-empty').hidden = !seriesFree;
   $('chart-empty').textContent =
@@ -210,7 +222,7 @@ function renderChart() {
     showError(errorRegion, `The chart cannot be drawn: ${e.message}. The results table below is complete.`);
     return;
   }
-  state.chart.render({ curves, ensembles, kernels, limits, widths: state.widths });
+  state.chart.render({ curves, ensembles, kernels, empirical, limits, widths: state.widths });
   chartContainer.setAttribute('role', 'img');
   chartContainer.setAttribute('aria-label', chartSummary(curves, limits));
   $('chart-caption').textContent = caption(curves, limits);
