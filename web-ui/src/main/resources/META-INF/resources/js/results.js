@@ -30,27 +30,17 @@ const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSE
  */
 export const FILTERS = Object.freeze([
   // The architecture beyond depth (drawn as separate series): one at a time, never averaged.
-  {
-    key: 'activation',
-    label: 'Activation',
+  ...[
+    ['activation', 'Activation'],
+    ['wStd', 'W_std'],
+    ['bStd', 'b_std'],
+  ].map(([key, label]) => ({
+    key,
+    label,
     appliesTo: () => true,
     pickDefault: (rows, values) => values[0],
     alwaysShow: false,
-  },
-  {
-    key: 'wStd',
-    label: 'W_std',
-    appliesTo: () => true,
-    pickDefault: (rows, values) => values[0],
-    alwaysShow: false,
-  },
-  {
-    key: 'bStd',
-    label: 'b_std',
-    appliesTo: () => true,
-    pickDefault: (rows, values) => values[0],
-    alwaysShow: false,
-  },
+  })),
   {
     key: 'trainSize',
     label: 'Training-set size',

@@ -188,20 +188,19 @@ public final class Blas {
       throw new IllegalArgumentException(
           "can't solve with a " + upper.shape() + " factor for right-hand sides " + b.shape());
     }
-    int k = b.cols();
-    double[] x = new double[n * k];
-    if (n > 0 && k > 0) {
-      // U in row-major is the column-major lower factor L of the same memory; the right-hand sides
-      // go column-major too, so one dpotrs call does both triangular solves on one copy of U.
-      double[] columns = transposed(b.data(), n, k);
-      int info =
-          openblas.LAPACKE_dpotrs(LAPACK_COL_MAJOR, (byte) 'L', n, k, upper.data(), n, columns, n);
-      if (info != 0) {
-        throw new IllegalStateException("LAPACK dpotrs failed: info=" + info);
-      }
-      x = transposed(columns, k, n);
+    if (n == 0 || b.cols() == 0) {
+      return Matrix.zeros(b.rows(), b.cols());
     }
-    return new Matrix(b.rows(), b.cols(), x);
+    // U in row-major is the column-major lower factor L of the same memory; the right-hand sides
+    // go column-major too (Bᵀ in row-major), so one dpotrs call does both triangular solves.
+    Matrix columns = b.transpose();
+    int info =
+        openblas.LAPACKE_dpotrs(
+            LAPACK_COL_MAJOR, (byte) 'L', n, b.cols(), upper.data(), n, columns.data(), n);
+    if (info != 0) {
+      throw new IllegalStateException("LAPACK dpotrs failed: info=" + info);
+    }
+    return columns.transpose();
   }
 
   private static void mirrorUpper(Matrix c) {
@@ -253,17 +252,6 @@ public final class Blas {
     }
     transposeInPlace(vectors, n);
     return new SymmetricEigen(values, new Matrix(n, n, vectors));
-  }
-
-  /** The transpose of a rows × cols row-major array. */
-  private static double[] transposed(double[] m, int rows, int cols) {
-    double[] out = new double[m.length];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        out[j * rows + i] = m[i * cols + j];
-      }
-    }
-    return out;
   }
 
   /** Transposes a square row-major matrix in place, in cache-sized blocks. */
