@@ -27,6 +27,7 @@ import dev.widescan.workers.infer.NotPositiveDefiniteException;
 import dev.widescan.workers.infer.Prediction;
 import dev.widescan.workers.kernel.FcArchitecture;
 import dev.widescan.workers.kernel.KernelBlocks;
+import dev.widescan.workers.kernel.Layer;
 import dev.widescan.workers.kernel.NeuralKernels;
 import dev.widescan.workers.kernel.TestBlock;
 import dev.widescan.workers.linalg.Matrix;
@@ -98,13 +99,12 @@ public final class UnitExecutor {
    */
   private UnitOutcome runKernel(WorkUnit unit, KernelUnitParams p, long start) {
     LoadedDataset loaded = datasets.get(p.dataset());
-    Dataset data = loaded.data();
-    FcArchitecture architecture = architecture(p.architecture());
+    Dataset data = loaded.data().channelsLast();
+    Layer network = network(p.architecture(), data);
     KernelBlocks k =
         p.tileSize() == null
-            ? NeuralKernels.fc(architecture, data.xTrain(), data.xTest(), TestBlock.DIAGONAL)
-            : TiledKernels.assemble(
-                architecture.network(), data, p.tileSize(), unit.inputArtifacts());
+            ? NeuralKernels.compute(network, data.xTrain(), data.xTest(), TestBlock.DIAGONAL)
+            : TiledKernels.assemble(network, data, p.tileSize(), unit.inputArtifacts());
     double[] diagRegs = p.diagReg().stream().mapToDouble(Double::doubleValue).toArray();
     double[] times = TimeValues.parseAll(p.t());
 
@@ -143,11 +143,36 @@ public final class UnitExecutor {
 
   /** One tile of a large kernel, left as an artifact for the kernel unit that assembles it. */
   private UnitOutcome runKernelTile(WorkUnit unit, KernelTileUnitParams p, long start) {
-    Dataset data = datasets.get(p.dataset()).data();
-    TileKernels tile =
-        TiledKernels.compute(architecture(p.architecture()).network(), data, p.tile());
+    Dataset data = datasets.get(p.dataset()).data().channelsLast();
+    TileKernels tile = TiledKernels.compute(network(p.architecture(), data), data, p.tile());
     return UnitOutcome.success(
         unit, Artifact.kernelTile(KernelTileCodec.encode(tile)), seconds(start), worker);
+  }
+
+  /**
+   * The kernel-space network of a unit's architecture on its data: the fused dense chain of a
+   * fully-connected one (as before layer lists), or a convolutional network for the data's image
+   * shape. Width null (the infinite-width limit) is 0 there.
+   */
+  static Layer network(ArchitectureSpec a, Dataset data) {
+    if (a.layers() == null) {
+      return architecture(a).network();
+    }
+    return NeuralKernels.network(
+        a.toArchitecture(),
+        Parameterization.parse(a.parameterization()),
+        a.width() == null ? 0 : a.width(),
+        data.shape());
+  }
+
+  private static void requireFullyConnected(ArchitectureSpec a, String what) {
+    if (a.layers() != null) {
+      throw new IllegalArgumentException(
+          what
+              + " is built for family fc only so far; "
+              + a.layers()
+              + " has kernel units only (finite convolutional networks are not available yet)");
+    }
   }
 
   /** The kernel engine's architecture; width null (the infinite-width limit) is 0 there. */
@@ -191,6 +216,7 @@ public final class UnitExecutor {
     LoadedDataset loaded = datasets.get(p.dataset());
     Dataset data = loaded.data();
     ArchitectureSpec a = p.architecture();
+    requireFullyConnected(a, "a finite network");
     if (a.width() == null) {
       throw new IllegalArgumentException("a finite unit needs a width");
     }
@@ -342,6 +368,7 @@ public final class UnitExecutor {
     LoadedDataset loaded = datasets.get(p.dataset());
     Dataset data = loaded.data();
     ArchitectureSpec a = p.architecture();
+    requireFullyConnected(a, "an empirical kernel");
     Activation activation = Activation.parse(a.activation());
     Parameterization parameterization = Parameterization.parse(a.parameterization());
     FcSpec spec =
