@@ -135,6 +135,9 @@ class ConvKernelPropertiesTest {
       double[] eig = Blas.eigh(k).values();
       double trace = k.trace();
       assertTrue(trace > 0, net + " trace " + trace);
+      System.out.printf(
+          "%s %s: smallest eigenvalue / trace %.2g%n",
+          net, k == state.nngp() ? "NNGP" : "NTK", eig[0] / trace);
       assertTrue(
           eig[0] >= -1e-12 * trace, net + " smallest eigenvalue " + eig[0] + ", trace " + trace);
       // The repeated image makes the kernel singular: the check above is a real one.

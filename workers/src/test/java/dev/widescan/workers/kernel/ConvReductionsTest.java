@@ -157,6 +157,13 @@ class ConvReductionsTest {
                 pixel),
             pixels.rowRange(0, 4),
             pixels.rowRange(4, 7));
+    System.out.printf(
+        "constant images, circular, %s %s depth %d: GAP against VEC %.2g, against one pixel %.2g%n",
+        act.id(),
+        p.id(),
+        depth,
+        relativeDifference(gap.nngpTestTrain(), vec.nngpTestTrain()),
+        relativeDifference(gap.ntkTestTrain(), single.ntkTestTrain()));
     if (p == Parameterization.NTK) {
       assertBlocksEqual(gap, vec, 1e-13);
     } else {
@@ -220,6 +227,21 @@ class ConvReductionsTest {
         relativeDifference(
             NeuralKernels.compute(same, x.rowRange(0, 3), x.rowRange(3, 5)).nngpTestTrain(),
             NeuralKernels.compute(same, each.rowRange(0, 3), each.rowRange(3, 5)).nngpTestTrain());
+    System.out.printf(
+        "circular shifts, %s %s depth %d: GAP moved %.2g, VEC under a common shift %.2g; VEC under"
+            + " separate shifts %.3g, SAME-padded GAP %.3g%n",
+        act.id(),
+        p.id(),
+        depth,
+        relativeDifference(
+            gapPlain.ntkTestTrain(),
+            NeuralKernels.compute(gap, each.rowRange(0, 3), each.rowRange(3, 5)).ntkTestTrain()),
+        relativeDifference(
+            vecPlain.ntkTestTrain(),
+            NeuralKernels.compute(vec, common.rowRange(0, 3), common.rowRange(3, 5))
+                .ntkTestTrain()),
+        vecMoved,
+        sameMoved);
     assertTrue(vecMoved > 1e-2, "flatten under separate shifts moved by only " + vecMoved);
     assertTrue(sameMoved > 1e-4, "SAME-padded GAP under shifts moved by only " + sameMoved);
   }
@@ -341,6 +363,15 @@ class ConvReductionsTest {
     assertMatrixEqual(cnnGap.nngp, gap.nngp(), 1e-12, c + " NNGP: reference CNN-GAP");
     assertMatrixEqual(cnnGap.ntk, gap.ntk(), 1e-12, c + " NTK: reference CNN-GAP");
     double sharing = relativeDifference(lcGap.nngp, gap.nngp());
+    System.out.printf(
+        "%s: LC against CNN-VEC %.2g (NNGP) %.2g (NTK); reference CNN-GAP against the engine %.2g"
+            + " %.2g; LC-GAP against CNN-GAP %.3g%n",
+        c,
+        relativeDifference(lcVec.nngp, vec.nngp()),
+        relativeDifference(lcVec.ntk, vec.ntk()),
+        relativeDifference(cnnGap.nngp, gap.nngp()),
+        relativeDifference(cnnGap.ntk, gap.ntk()),
+        sharing);
     assertTrue(sharing > 1e-3, c + ": LC-GAP and CNN-GAP differ by only " + sharing);
   }
 
