@@ -104,6 +104,67 @@ class ConvReductionsTest {
     }
   }
 
+  /**
+   * A dense layer on an image acts on the channels of every pixel: the same kernel as a 1×1
+   * convolution, whose window average is one term times 1 (bit for bit), on the full pixel × pixel
+   * state (pooling) and on its diagonal (flatten, no pooling).
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("denseOnImages")
+  void denseOnAnImageIsAOneByOneConvolution(String reduction, Parameterization p) {
+    ImageShape shape = new ImageShape(5, 5, 3);
+    Matrix x = gaussian(new SplittableRandom(9), 5, shape.features());
+    // With flatten and no pooling the engine keeps only the spatial diagonal; with pooling all.
+    String pool = reduction.equals("flatten") ? "identity" : "avg_pool(window=2, strides=1)";
+    Architecture dense =
+        Architecture.parse(
+            List.of(
+                "conv(filter=3)",
+                "relu",
+                "dense(W_std=1.1, b_std=0.4)",
+                "erf",
+                pool,
+                "dense",
+                "relu",
+                reduction,
+                "dense"),
+            W_STD,
+            B_STD);
+    Architecture conv =
+        Architecture.parse(
+            List.of(
+                "conv(filter=3)",
+                "relu",
+                "conv(filter=1, W_std=1.1, b_std=0.4)",
+                "erf",
+                pool,
+                "conv(filter=1)",
+                "relu",
+                reduction,
+                "dense"),
+            W_STD,
+            B_STD);
+    assertEquals(
+        reduction.equals("flatten"),
+        !((ConvNetwork) NeuralKernels.network(dense, p, WIDTH, shape)).fullSpatial());
+    assertBlocksEqual(
+        NeuralKernels.compute(
+            NeuralKernels.network(conv, p, WIDTH, shape), x.rowRange(0, 3), x.rowRange(3, 5)),
+        NeuralKernels.compute(
+            NeuralKernels.network(dense, p, WIDTH, shape), x.rowRange(0, 3), x.rowRange(3, 5)),
+        0.0);
+  }
+
+  static Stream<Arguments> denseOnImages() {
+    Stream.Builder<Arguments> out = Stream.builder();
+    for (String reduction : new String[] {"flatten", "global_avg_pool"}) {
+      for (Parameterization p : Parameterization.values()) {
+        out.add(Arguments.of(reduction, p));
+      }
+    }
+    return out.build();
+  }
+
   // ---------------------------------------------------------------- circular padding
 
   static Stream<Arguments> circularNetworks() {
