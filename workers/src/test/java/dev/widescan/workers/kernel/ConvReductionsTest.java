@@ -355,7 +355,16 @@ class ConvReductionsTest {
     ConvSpec valid2x3 = new ConvSpec(2, 3, 1, 1, Padding.VALID, 1.1, 0.5);
     ConvSpec circular3 = new ConvSpec(3, 3, 1, 1, Padding.CIRCULAR, 1.2, 0.1);
     ConvSpec strided = new ConvSpec(3, 2, 2, 2, Padding.SAME, 1.5, 0.0);
+    ConvSpec validStrided = new ConvSpec(3, 3, 2, 2, Padding.VALID, 1.3, 0.2);
+    ConvSpec circularStrided = new ConvSpec(2, 3, 2, 1, Padding.CIRCULAR, 1.2, 0.6);
     return Stream.of(
+        new Case(
+            "relu depth 2 circular-strided/valid-strided standard",
+            List.of(circularStrided, validStrided),
+            Activation.RELU,
+            Parameterization.STANDARD,
+            1.2,
+            0.3),
         new Case(
             "relu depth 1 same ntk",
             List.of(same3),
