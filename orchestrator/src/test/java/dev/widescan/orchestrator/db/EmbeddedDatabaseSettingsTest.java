@@ -48,6 +48,7 @@ class EmbeddedDatabaseSettingsTest {
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "quarkus.http.port", "0",
+          "quarkus.http.test-port", "0",
           "quarkus.test.flat-class-path", "true",
           "widescan.db.embedded.dir", DATA_DIR.toString(),
           "widescan.db.embedded.bin-dir", BIN_DIR.toString(),
