@@ -41,6 +41,20 @@ public interface WidescanConfig {
       @WithDefault("${user.home}/.widescan/postgres")
       String dir();
 
+      /**
+       * Where the PostgreSQL binaries are unpacked: owner-only, under the widescan directory (zonky
+       * would use {@code /tmp/embedded-pg}, shared by every user of the machine).
+       */
+      @WithDefault("${user.home}/.widescan/postgres-bin")
+      String binDir();
+
+      /**
+       * PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on). Only tests
+       * turn this off, for speed: with fsync off an OS crash can corrupt the whole cluster.
+       */
+      @WithDefault("true")
+      boolean durable();
+
       /** Its port; 0 picks a free one. */
       @WithDefault("0")
       int port();
