@@ -4,6 +4,7 @@ import dev.widescan.orchestrator.WidescanConfig;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +57,7 @@ public class RequestGuard {
         refusal(
             request.method().name(),
             request.path(),
-            request.getHeader("Host"),
+            host(request),
             request.getHeader("Origin"),
             request.getHeader("Sec-Fetch-Site"),
             local == null ? null : local.host(),
@@ -70,6 +71,18 @@ public class RequestGuard {
         .setStatusCode(403)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", refusal.get()).encode());
+  }
+
+  /** The Host header of HTTP/1.1, or the {@code :authority} of HTTP/2 (the CLI's h2c upgrade). */
+  private static String host(HttpServerRequest request) {
+    String header = request.getHeader("Host");
+    if (header != null || request.authority() == null) {
+      return header;
+    }
+    HostAndPort a = request.authority();
+    String host =
+        a.host().contains(":") && !a.host().startsWith("[") ? "[" + a.host() + "]" : a.host();
+    return a.port() >= 0 ? host + ":" + a.port() : host;
   }
 
   /**
