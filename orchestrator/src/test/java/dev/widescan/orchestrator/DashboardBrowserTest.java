@@ -343,8 +343,7 @@ class DashboardBrowserTest {
     browser.get(root + "sweep.html?id=" + id);
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
     WebElement chart = browser.findElement(By.cssSelector("[data-testid=kernel-time]"));
-    Select layout =
-        new Select(wait.until(b -> b.findElement(By.id("filter-layout"))));
+    Select layout = new Select(wait.until(b -> b.findElement(By.id("filter-layout"))));
     assertEquals(
         List.of(
             "avg_pool(window=4)>(conv(filter=3)>relu)×L>flatten>dense",
