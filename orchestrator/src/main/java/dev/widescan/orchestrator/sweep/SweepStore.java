@@ -83,7 +83,9 @@ public class SweepStore {
 
   /**
    * Stores a sweep and links it to its units in one transaction. A unit whose content hash is
-   * already known is reused as it is; one that had failed or been cancelled is queued again.
+   * already known is reused as it is; one that had failed or been cancelled is queued again. Units
+   * that wait to run join this sweep's queue, so that the workers' fair share of this sweep covers
+   * them even when an earlier sweep asked for them first.
    */
   public long create(
       String name,
@@ -111,11 +113,13 @@ public class SweepStore {
         try (PreparedStatement upsert =
                 c.prepareStatement(
                     """
-                    INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)
-                    VALUES (?, ?, ?, ?::jsonb, ?)
+                    INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on, queue)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?)
                     ON CONFLICT (content_hash) DO UPDATE SET
                       status = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 'pending' ELSE work_unit.status END,
-                      attempts = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 0 ELSE work_unit.attempts END
+                      attempts = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 0 ELSE work_unit.attempts END,
+                      queue = CASE WHEN work_unit.status IN ('pending', 'failed', 'cancelled') THEN EXCLUDED.queue
+                                   ELSE work_unit.queue END
                     RETURNING id
                     """);
             PreparedStatement link =
@@ -129,6 +133,7 @@ public class SweepStore {
             upsert.setString(4, u.paramsJson());
             Long[] dependsOn = u.dependsOn().stream().map(idsByHash::get).toArray(Long[]::new);
             upsert.setArray(5, c.createArrayOf("bigint", dependsOn));
+            upsert.setLong(6, sweepId);
             long unitId;
             try (ResultSet rs = upsert.executeQuery()) {
               rs.next();
