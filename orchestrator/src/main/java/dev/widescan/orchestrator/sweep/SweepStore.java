@@ -174,20 +174,46 @@ public class SweepStore {
     }
   }
 
+  /** What a cancel did. */
+  public enum Cancel {
+    /** No sweep has that id. */
+    NO_SWEEP,
+    /** The sweep is cancelled (now or before). */
+    CANCELLED,
+    /** Every unit of the sweep had finished: nothing was cancelled and its status stays. */
+    FINISHED
+  }
+
   /**
    * Cancels a sweep: its pending units that no other live sweep needs are cancelled; running units
-   * finish, since their results stay valid for everyone. Returns false if there is no such sweep.
+   * finish, since their results stay valid for everyone. A sweep whose units have all finished is
+   * left as it is.
    */
-  public boolean cancel(long sweepId) throws SQLException {
+  public Cancel cancel(long sweepId) throws SQLException {
     return inTransaction(
         c -> {
-          if (update(
-                  c,
-                  "UPDATE sweep SET cancelled_at = coalesce(cancelled_at, now()) WHERE id = ?",
-                  sweepId)
-              == 0) {
-            return false;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+                  SELECT s.cancelled_at IS NOT NULL,
+                         EXISTS (SELECT 1 FROM sweep_unit su JOIN work_unit u ON u.id = su.unit_id
+                                  WHERE su.sweep_id = s.id AND u.status IN ('pending', 'running'))
+                    FROM sweep s WHERE s.id = ? FOR UPDATE
+                  """)) {
+            ps.setLong(1, sweepId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Cancel.NO_SWEEP;
+              }
+              if (!rs.getBoolean(1) && !rs.getBoolean(2)) {
+                return Cancel.FINISHED;
+              }
+            }
           }
+          update(
+              c,
+              "UPDATE sweep SET cancelled_at = coalesce(cancelled_at, now()) WHERE id = ?",
+              sweepId);
           update(
               c,
               """
@@ -199,7 +225,7 @@ public class SweepStore {
               """,
               sweepId,
               sweepId);
-          return true;
+          return Cancel.CANCELLED;
         });
   }
 
@@ -329,16 +355,30 @@ public class SweepStore {
     }
   }
 
-  /** A unit's training curve, step by step; empty for kernel units or unknown ids. */
-  public List<Map<String, Object>> curve(long unitId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT step, t, train_loss, train_accuracy, test_loss, test_accuracy"
-                    + " FROM training_curve WHERE unit_id = ? ORDER BY step")) {
-      ps.setLong(1, unitId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rows(rs);
+  /**
+   * A unit's training curve, step by step (empty for units that train nothing), or empty when the
+   * sweep has no such unit.
+   */
+  public Optional<List<Map<String, Object>>> curve(long sweepId, long unitId) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM sweep_unit WHERE sweep_id = ? AND unit_id = ?")) {
+        ps.setLong(1, sweepId);
+        ps.setLong(2, unitId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT step, t, train_loss, train_accuracy, test_loss, test_accuracy"
+                  + " FROM training_curve WHERE unit_id = ? ORDER BY step")) {
+        ps.setLong(1, unitId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return Optional.of(rows(rs));
+        }
       }
     }
   }
