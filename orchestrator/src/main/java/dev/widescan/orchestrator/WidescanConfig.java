@@ -17,6 +17,8 @@ public interface WidescanConfig {
 
   Kernel kernel();
 
+  Spec spec();
+
   /** Directory with the datasets' files; empty = /usr/share/datasets, then the bundled subset. */
   Optional<String> dataDir();
 
@@ -129,6 +131,12 @@ public interface WidescanConfig {
      */
     @WithDefault("4096")
     int tileSize();
+  }
+
+  interface Spec {
+    /** The largest spec body accepted, in bytes (a larger one is answered 413); at most 16 MiB. */
+    @WithDefault("1048576")
+    int maxBytes();
   }
 
   interface Units {

@@ -21,7 +21,7 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response invalidSpec(SpecValidationException e) {
-    return Response.status(Response.Status.BAD_REQUEST)
+    return Response.status(e.status())
         .type(MediaType.APPLICATION_JSON)
         .entity(new ErrorBody("invalid sweep spec", e.errors()))
         .build();

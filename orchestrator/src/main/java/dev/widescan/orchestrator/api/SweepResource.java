@@ -1,8 +1,10 @@
 package dev.widescan.orchestrator.api;
 
+import dev.widescan.orchestrator.sweep.SpecValidationException;
 import dev.widescan.orchestrator.sweep.SweepService;
 import dev.widescan.orchestrator.sweep.SweepStore;
 import dev.widescan.orchestrator.sweep.SweepSummary;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,6 +16,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -24,6 +28,7 @@ import java.util.Map;
 @Path("/api/sweeps")
 @Produces(MediaType.APPLICATION_JSON)
 public class SweepResource {
+  private static final int MAX_USER_LENGTH = 200;
   private final SweepService sweeps;
   private final PublicText publicText;
 
@@ -39,12 +44,20 @@ public class SweepResource {
   @POST
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON})
   public Response submit(
-      String body,
+      InputStream body,
       @HeaderParam("Content-Type") String contentType,
       @HeaderParam("X-Widescan-User") String user)
-      throws SQLException {
+      throws SQLException, IOException {
     boolean isJson = contentType != null && contentType.toLowerCase().contains("json");
     String submittedBy = user == null || user.isBlank() ? "anonymous" : user.trim();
+    if (submittedBy.length() > MAX_USER_LENGTH
+        || submittedBy.chars().anyMatch(Character::isISOControl)) {
+      throw SpecValidationException.of(
+          "X-Widescan-User",
+          "expected a user name of at most "
+              + MAX_USER_LENGTH
+              + " characters without control characters");
+    }
     SweepSummary created = publicView(sweeps.submit(body, isJson, submittedBy));
     return Response.created(URI.create("/api/sweeps/" + created.id())).entity(created).build();
   }
@@ -60,11 +73,26 @@ public class SweepResource {
     return sweeps.find(id).map(this::publicView).orElseThrow(() -> notFound(id));
   }
 
-  /** Cancels the sweep's pending units (those no other sweep needs); running units finish. */
+  /**
+   * Cancels the sweep's pending units (those no other sweep needs); running units finish. A sweep
+   * whose units have all finished is answered 409 and keeps its status.
+   */
   @POST
   @Path("{id}/cancel")
   public SweepSummary cancel(@PathParam("id") long id) throws SQLException {
-    return sweeps.cancel(id).map(this::publicView).orElseThrow(() -> notFound(id));
+    SweepStore.Cancel outcome = sweeps.cancel(id);
+    SweepSummary sweep = sweeps.find(id).orElseThrow(() -> notFound(id));
+    if (outcome == SweepStore.Cancel.FINISHED) {
+      throw new ClientErrorException(
+          "sweep "
+              + id
+              + " is "
+              + sweep.status()
+              + ": every unit has finished, so there is nothing to cancel; it stays "
+              + sweep.status(),
+          Response.Status.CONFLICT);
+    }
+    return publicView(sweep);
   }
 
   /** Queues a cancelled sweep's units again. */
@@ -87,7 +115,9 @@ public class SweepResource {
   public List<Map<String, Object>> curve(@PathParam("id") long id, @PathParam("unitId") long unitId)
       throws SQLException {
     sweeps.find(id).orElseThrow(() -> notFound(id));
-    return sweeps.curve(unitId);
+    return sweeps
+        .curve(id, unitId)
+        .orElseThrow(() -> new NotFoundException("sweep " + id + " has no unit " + unitId));
   }
 
   private static NotFoundException notFound(long id) {

@@ -28,7 +28,32 @@ final class SpecFields {
   }
 
   String path(String field) {
-    return path.isEmpty() ? field : path + "." + field;
+    return path.isEmpty() ? shorten(field) : path + "." + shorten(field);
+  }
+
+  private static final int SHOWN = 60;
+
+  /** The longest text a parsed field (an activation, a preprocessing rule, ...) may have. */
+  static final int MAX_PARSED_LENGTH = 1000;
+
+  private boolean tooLong(String text, String where) {
+    if (text.length() <= MAX_PARSED_LENGTH) {
+      return false;
+    }
+    error(where, "is " + text.length() + " characters long; expected at most " + MAX_PARSED_LENGTH);
+    return true;
+  }
+
+  /**
+   * Submitted text as an error quotes it: at most {@value #SHOWN} characters, then how long it was,
+   * so an error stays short whatever the spec holds.
+   */
+  static String shorten(String text) {
+    if (text.length() <= SHOWN) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(SHOWN - 1)) ? SHOWN - 1 : SHOWN;
+    return text.substring(0, end) + "… (" + text.length() + " characters)";
   }
 
   void error(String field, String message) {
@@ -91,6 +116,9 @@ final class SpecFields {
     String text = string(field, fallback, Set.of());
     if (text == null || text.equals(fallback)) {
       return text;
+    }
+    if (tooLong(text, path(field))) {
+      return fallback;
     }
     try {
       return canonical.apply(text);
@@ -187,6 +215,9 @@ final class SpecFields {
         item -> {
           if (!item.node.isTextual()) {
             error(item.path, "expected " + expected + ", got " + describe(item.node));
+            return null;
+          }
+          if (tooLong(item.node.asText(), item.path)) {
             return null;
           }
           try {
@@ -360,7 +391,7 @@ final class SpecFields {
       return "nothing";
     }
     if (v.isTextual()) {
-      return "'" + v.asText() + "'";
+      return "'" + shorten(v.asText()) + "'";
     }
     if (v.isObject()) {
       return "an object";
