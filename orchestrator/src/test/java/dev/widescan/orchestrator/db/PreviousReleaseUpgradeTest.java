@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,16 @@ import org.junit.jupiter.api.Test;
  * same.
  */
 @QuarkusTest
-@WithTestResource(PreviousReleaseDatabase.class)
+@TestProfile(PreviousReleaseUpgradeTest.PreviousRelease.class)
 class PreviousReleaseUpgradeTest {
+  /** Its own application, started on the data directory {@link PreviousReleaseDatabase} leaves. */
+  public static class PreviousRelease implements QuarkusTestProfile {
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(PreviousReleaseDatabase.class));
+    }
+  }
+
   @Inject AgroalDataSource db;
 
   @Test
