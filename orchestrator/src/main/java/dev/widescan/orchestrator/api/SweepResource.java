@@ -30,9 +30,11 @@ import java.util.Map;
 public class SweepResource {
   private static final int MAX_USER_LENGTH = 200;
   private final SweepService sweeps;
+  private final PublicText publicText;
 
-  public SweepResource(SweepService sweeps) {
+  public SweepResource(SweepService sweeps, PublicText publicText) {
     this.sweeps = sweeps;
+    this.publicText = publicText;
   }
 
   /**
@@ -40,13 +42,7 @@ public class SweepResource {
    * field.
    */
   @POST
-  @Consumes({
-    "application/yaml",
-    "application/x-yaml",
-    "text/yaml",
-    MediaType.APPLICATION_JSON,
-    MediaType.TEXT_PLAIN
-  })
+  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON})
   public Response submit(
       InputStream body,
       @HeaderParam("Content-Type") String contentType,
@@ -62,19 +58,19 @@ public class SweepResource {
               + MAX_USER_LENGTH
               + " characters without control characters");
     }
-    SweepSummary created = sweeps.submit(body, isJson, submittedBy);
+    SweepSummary created = publicView(sweeps.submit(body, isJson, submittedBy));
     return Response.created(URI.create("/api/sweeps/" + created.id())).entity(created).build();
   }
 
   @GET
   public List<SweepSummary> list() throws SQLException {
-    return sweeps.list();
+    return sweeps.list().stream().map(this::publicView).toList();
   }
 
   @GET
   @Path("{id}")
   public SweepSummary get(@PathParam("id") long id) throws SQLException {
-    return sweeps.find(id).orElseThrow(() -> notFound(id));
+    return sweeps.find(id).map(this::publicView).orElseThrow(() -> notFound(id));
   }
 
   /**
@@ -96,21 +92,21 @@ public class SweepResource {
               + sweep.status(),
           Response.Status.CONFLICT);
     }
-    return sweep;
+    return publicView(sweep);
   }
 
   /** Queues a cancelled sweep's units again. */
   @POST
   @Path("{id}/resume")
   public SweepSummary resume(@PathParam("id") long id) throws SQLException {
-    return sweeps.resume(id).orElseThrow(() -> notFound(id));
+    return sweeps.resume(id).map(this::publicView).orElseThrow(() -> notFound(id));
   }
 
   /** Queues the sweep's failed units again, with a fresh attempt budget. */
   @POST
   @Path("{id}/retry")
   public SweepSummary retry(@PathParam("id") long id) throws SQLException {
-    return sweeps.retryFailed(id).orElseThrow(() -> notFound(id));
+    return sweeps.retryFailed(id).map(this::publicView).orElseThrow(() -> notFound(id));
   }
 
   /** A finite unit's training curve: loss and accuracy every few steps, with t = lr × step. */
@@ -138,7 +134,10 @@ public class SweepResource {
   @Produces({MediaType.APPLICATION_JSON, "text/csv", ResultsArrow.MEDIA_TYPE})
   public Response results(@PathParam("id") long id, @QueryParam("format") String format)
       throws SQLException {
-    List<Map<String, Object>> rows = sweeps.results(id).orElseThrow(() -> notFound(id));
+    List<Map<String, Object>> rows =
+        sweeps.results(id).orElseThrow(() -> notFound(id)).stream()
+            .map(this::withPublicArtifact)
+            .toList();
     if ("csv".equalsIgnoreCase(format)) {
       return Response.ok(Csv.write(SweepStore.RESULT_COLUMNS, rows), "text/csv")
           .header("Content-Disposition", "attachment; filename=\"sweep-" + id + "-results.csv\"")
@@ -157,6 +156,38 @@ public class SweepResource {
     return Response.ok(
             rows.stream().map(SweepResource::jsonSafe).toList(), MediaType.APPLICATION_JSON)
         .build();
+  }
+
+  /** Failure reasons as the user may read them: no server paths, no Java class names. */
+  private SweepSummary publicView(SweepSummary s) {
+    if (s.failures() == null) {
+      return s;
+    }
+    return new SweepSummary(
+        s.id(),
+        s.name(),
+        s.status(),
+        s.submittedBy(),
+        s.codeVersion(),
+        s.createdAt(),
+        s.units(),
+        s.spec(),
+        s.failures().stream()
+            .map(
+                f ->
+                    new SweepSummary.Failure(
+                        f.unitId(), f.kind(), f.attempts(), publicText.of(f.error())))
+            .toList());
+  }
+
+  /** The artifact's file name in the artifact directory, not its path on the server. */
+  private Map<String, Object> withPublicArtifact(Map<String, Object> row) {
+    if (!(row.get("artifact") instanceof String artifact)) {
+      return row;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(row);
+    out.put("artifact", publicText.of(artifact));
+    return out;
   }
 
   private static Map<String, Object> jsonSafe(Map<String, Object> row) {

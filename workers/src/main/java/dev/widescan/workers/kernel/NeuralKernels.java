@@ -1,6 +1,11 @@
 package dev.widescan.workers.kernel;
 
+import dev.widescan.workers.arch.Architecture;
+import dev.widescan.workers.arch.ImageShape;
+import dev.widescan.workers.arch.LayerTerm;
 import dev.widescan.workers.linalg.Matrix;
+import dev.widescan.workers.nn.Parameterization;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,6 +37,44 @@ public final class NeuralKernels {
   public static KernelBlocks fc(
       FcArchitecture arch, Matrix xTrain, Matrix xTest, TestBlock testBlock) {
     return compute(arch.network(), xTrain, xTest, testBlock);
+  }
+
+  /**
+   * The kernel-space network of an architecture: a fused chain of Dense layers and activations when
+   * no layer is spatial (on images, the input flattened: K₀ = x·x'/d), else a {@link ConvNetwork}
+   * for images of {@code shape}.
+   *
+   * @param width the hidden layers' finite width (channels of conv layers), or 0 for the
+   *     infinite-width limit, which only the NTK parameterization allows
+   * @param shape the input images' shape, or null for vector inputs
+   * @throws IllegalArgumentException naming the layer that cannot be built or does not fit
+   */
+  public static Layer network(
+      Architecture arch, Parameterization parameterization, int width, ImageShape shape) {
+    if (arch.spatial()) {
+      return ConvNetwork.compile(arch, parameterization, width, shape);
+    }
+    List<Layer> layers = new ArrayList<>();
+    boolean first = true;
+    for (LayerTerm t : arch.layers()) {
+      if (t instanceof LayerTerm.Dense d) {
+        if (!first && width == 0 && parameterization == Parameterization.STANDARD) {
+          throw new IllegalArgumentException(
+              "the standard-parameterization NTK depends on the hidden width (Θ ← N·K + 1 + W²Θ);"
+                  + " give a finite width, not 0 (infinite)");
+        }
+        layers.add(
+            Layers.dense(
+                d.wStd() == null ? arch.wStd() : d.wStd(),
+                d.bStd() == null ? arch.bStd() : d.bStd(),
+                parameterization,
+                first ? 0 : width));
+        first = false;
+      } else if (t instanceof LayerTerm.Act a) {
+        layers.add(Layers.activation(a.activation()));
+      }
+    }
+    return Layers.serial(layers.toArray(Layer[]::new));
   }
 
   /** All six kernel blocks of any kernel-space network. */
@@ -154,6 +197,9 @@ public final class NeuralKernels {
    * diagonal, equal to the diagonal of the full symmetric block bit for bit.
    */
   public static double[][] diagonal(Layer network, Matrix x) {
+    if (network instanceof ConvNetwork conv) {
+      return SpatialEngine.diagonal(conv, conv.prepare(x));
+    }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null) {
       return PointwiseEngine.diagonal(chain, x);
@@ -169,6 +215,10 @@ public final class NeuralKernels {
   }
 
   private static KernelState symmetric(Layer network, Matrix x) {
+    if (network instanceof ConvNetwork conv) {
+      Matrix images = conv.prepare(x);
+      return SpatialEngine.block(conv, images, images, true);
+    }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null && x.cols() > 0) {
       return PointwiseEngine.fromInputs(chain, x, x, true);
@@ -177,6 +227,9 @@ public final class NeuralKernels {
   }
 
   private static KernelState cross(Layer network, Matrix xRows, Matrix xCols) {
+    if (network instanceof ConvNetwork conv) {
+      return SpatialEngine.block(conv, conv.prepare(xRows), conv.prepare(xCols), false);
+    }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null && xRows.cols() > 0) {
       return PointwiseEngine.fromInputs(chain, xRows, xCols, false);

@@ -453,7 +453,7 @@ public final class Activation {
    * trailing zeros: plain between 1e-6 and 1e15 ({@code 2}, {@code 0.1}, {@code 0.0001}), else
    * scientific ({@code 1e-10}, {@code 2.5e+20}).
    */
-  private static String format(double v) {
+  public static String format(double v) {
     BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
     int exponent = d.precision() - d.scale() - 1;
     if (d.signum() == 0 || (exponent >= -6 && exponent < 15)) {
