@@ -267,7 +267,9 @@ class UnitStoreTest {
       Map<String, Object> stored = storedRow(row.rowKey());
       for (ResultColumns.Column column : ResultColumns.ALL) {
         assertEquals(
-            column.valueOf(written), stored.get(column.name()), row.rowKey() + ": " + column);
+            column.valueOf(written),
+            stored.get(column.name()),
+            row.rowKey() + ": " + column.name());
       }
     }
     // The values themselves, for the columns that take them from nested or optional parts.
