@@ -2,6 +2,7 @@ package dev.widescan.orchestrator.data;
 
 import dev.widescan.orchestrator.WidescanConfig;
 import dev.widescan.orchestrator.sweep.SpecValidationException;
+import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.data.DatasetException;
 import dev.widescan.workers.data.DatasetInfo;
 import dev.widescan.workers.data.DatasetRegistry;
@@ -34,6 +35,18 @@ public class Datasets {
       return registry.identity(request).hash();
     } catch (DatasetException | IllegalArgumentException e) {
       throw SpecValidationException.of("dataset", e.getMessage());
+    }
+  }
+
+  /**
+   * The image shape of a data set's examples (height × width × channels), or null for vectors or
+   * when the data set cannot be read (which {@link #identity} then reports).
+   */
+  public ImageShape imageShape(String name) {
+    try {
+      return registry.imageShape(name);
+    } catch (DatasetException | IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -255,6 +255,61 @@ final class SpecFields {
     return out.stream().distinct().toList();
   }
 
+  /**
+   * Architectures as layer lists: one list of terms (YAML/JSON strings, e.g. {@code
+   * [conv(filter=3), relu, flatten, dense]}), the same as one string with terms separated by {@code
+   * >}, or a list of such lists (an axis of architectures). Each entry is the list's terms,
+   * unparsed.
+   */
+  List<List<String>> layerLists(String field) {
+    List<List<String>> out = new ArrayList<>();
+    if (!has(field)) {
+      return out;
+    }
+    JsonNode v = node.get(field);
+    String expected =
+        "a list of layer terms such as [conv(filter=3), relu, flatten, dense], one string with"
+            + " terms separated by '>', or a list of such lists";
+    if (v.isTextual()) {
+      out.add(List.of(v.asText().split(">", -1)));
+      return out;
+    }
+    if (!v.isArray() || v.isEmpty()) {
+      error(path(field), "expected " + expected + ", got " + describe(v));
+      return out;
+    }
+    boolean nested = v.get(0).isArray();
+    List<JsonNode> lists = new ArrayList<>();
+    if (nested) {
+      v.forEach(lists::add);
+    } else {
+      lists.add(v);
+    }
+    for (int i = 0; i < lists.size(); i++) {
+      JsonNode list = lists.get(i);
+      String where = nested ? path(field) + "[" + i + "]" : path(field);
+      if (!list.isArray() || list.isEmpty()) {
+        error(where, "expected " + expected + ", got " + describe(list));
+        continue;
+      }
+      List<String> terms = new ArrayList<>();
+      for (int j = 0; j < list.size(); j++) {
+        JsonNode term = list.get(j);
+        if (!term.isTextual() || term.asText().isBlank()) {
+          error(
+              where + "[" + j + "]",
+              "expected a layer term such as relu or conv(filter=3), got " + describe(term));
+        } else {
+          terms.add(term.asText());
+        }
+      }
+      if (terms.size() == list.size()) {
+        out.add(terms);
+      }
+    }
+    return out.stream().distinct().toList();
+  }
+
   /** Reports fields this object has but nobody asked for: most often a typo. */
   void rejectUnknown() {
     Iterator<String> names = node.fieldNames();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.widescan.workers.arch.Architecture;
 import dev.widescan.workers.data.Preprocessing;
 import dev.widescan.workers.data.Subset;
 import dev.widescan.workers.data.Targets;
@@ -83,13 +84,7 @@ public final class SpecParser {
     SweepSpec.Model model = null;
     SpecFields m = top.object("model", true);
     if (m != null) {
-      model =
-          new SweepSpec.Model(
-              m.string("family", "fc", Set.of("fc")),
-              m.parsedAxis("activation", null, ACTIVATION_EXAMPLES, a -> Activation.parse(a).id()),
-              m.intAxis("depth", null, v -> v >= 0 && v <= 100, "an integer in 0..100"),
-              m.numberAxis("W_std", null, v -> v > 0, "a number > 0"),
-              m.numberAxis("b_std", List.of(0.0), v -> v >= 0, "a number >= 0"));
+      model = model(m, errors);
       m.rejectUnknown();
     }
 
@@ -125,6 +120,18 @@ public final class SpecParser {
         errors.add(new FieldError("finite.ensemble", "an ensemble needs at least 2 seeds"));
       }
       f.rejectUnknown();
+    }
+    if (model != null && !model.family().equals("fc")) {
+      for (String section : List.of("finite", "empirical")) {
+        if (top.has(section)) {
+          errors.add(
+              new FieldError(
+                  section,
+                  "finite and empirical networks are built for family fc only so far; model "
+                      + (model.family().equals("layers") ? "layers" : "family " + model.family())
+                      + " can have a kernel section only"));
+        }
+      }
     }
     Optional<SweepSpec.Kernel> kernel = Optional.empty();
     SpecFields k = top.object("kernel", false);
@@ -200,6 +207,77 @@ public final class SpecParser {
               + " one sweep may hold; split it");
     }
     return spec;
+  }
+
+  private static final Set<String> CNN_ONLY = Set.of("readout", "filter", "padding");
+
+  /**
+   * The model section: a shorthand family ({@code fc}, {@code cnn}, {@code myrtle}) over its axes,
+   * or explicit {@code layers}. Every architecture is built here, so a bad term or combination is
+   * named by its field and layer position before anything is stored.
+   */
+  private static SweepSpec.Model model(SpecFields m, List<FieldError> errors) {
+    boolean explicit = m.has("layers");
+    if (explicit && m.has("family")) {
+      m.error(m.path("family"), "give family (a shorthand) or layers, not both");
+    }
+    String family = explicit ? "layers" : m.string("family", "fc", Set.of("fc", "cnn", "myrtle"));
+    if (family == null) {
+      family = "fc";
+    }
+    for (String field : CNN_ONLY) {
+      if (!family.equals("cnn") && m.has(field)) {
+        m.error(m.path(field), "applies to family cnn only (here: " + family + ")");
+      }
+    }
+    for (String field : List.of("activation", "depth")) {
+      if (explicit && m.has(field)) {
+        m.error(
+            m.path(field), "is part of layers (each activation and layer is written in the list)");
+      }
+    }
+    List<String> activation =
+        explicit
+            ? List.of()
+            : m.parsedAxis("activation", null, ACTIVATION_EXAMPLES, a -> Activation.parse(a).id());
+    List<Integer> depth =
+        explicit
+            ? List.of()
+            : family.equals("myrtle")
+                ? m.intAxis("depth", null, v -> v == 5 || v == 7 || v == 10, "5, 7 or 10")
+                : m.intAxis("depth", null, v -> v >= 0 && v <= 100, "an integer in 0..100");
+    List<Double> wStd = m.numberAxis("W_std", null, v -> v > 0, "a number > 0");
+    List<Double> bStd = m.numberAxis("b_std", List.of(0.0), v -> v >= 0, "a number >= 0");
+    boolean cnn = family.equals("cnn");
+    List<String> readout =
+        cnn ? m.stringAxis("readout", List.of("flatten"), Set.of("flatten", "gap")) : List.of();
+    List<Integer> filter =
+        cnn
+            ? m.intAxis("filter", List.of(3), v -> v >= 1 && v <= 1024, "an integer in 1..1024")
+            : List.of();
+    List<String> padding =
+        cnn
+            ? m.stringAxis("padding", List.of("same"), Set.of("same", "valid", "circular"))
+            : List.of();
+    List<List<String>> layers = explicit ? m.layerLists("layers") : List.of();
+    for (int i = 0; i < layers.size(); i++) {
+      try {
+        Architecture.parse(layers.get(i), 1.0, 0.0);
+      } catch (IllegalArgumentException e) {
+        String where = m.path("layers") + (layers.size() > 1 ? "[" + i + "]" : "");
+        errors.add(new FieldError(where, e.getMessage()));
+      }
+    }
+    return new SweepSpec.Model(
+        family,
+        activation == null ? List.of() : activation,
+        depth == null ? List.of() : depth,
+        wStd,
+        bStd,
+        readout == null ? List.of() : readout,
+        filter == null ? List.of() : filter,
+        padding == null ? List.of() : padding,
+        layers);
   }
 
   /** {@code seeds: 3} means seeds 0, 1, 2; a list names the seeds. */

@@ -39,6 +39,7 @@ public class SweepService {
   public SweepSummary submit(String body, boolean isJson, String submittedBy) throws SQLException {
     JsonNode submitted = SpecParser.readTree(body, isJson);
     SweepSpec spec = SpecParser.validate(submitted, tileSize);
+    SweepExpander.requireFits(spec, datasets.imageShape(spec.dataset().name()));
     List<SweepExpander.PlannedUnit> units = SweepExpander.expand(spec, datasets::identity);
     long id = store.create(spec.name(), submitted, submittedBy, codeVersion, units);
     return store.find(id).orElseThrow();
