@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widescan.workers.arch.Architecture;
+import dev.widescan.workers.arch.Padding;
+import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.unit.ResultColumns;
 import dev.widescan.workers.unit.ResultColumns.Column;
 import io.agroal.api.AgroalDataSource;
@@ -274,6 +277,40 @@ class ResultColumnsTest {
       out.append(out.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
     }
     return out.toString();
+  }
+
+  @Test
+  void aConvolutionalSweepsRowsCarryTheirCanonicalLayerList() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: result-columns-cnn
+            dataset: {name: fashion-mnist, train: 20, test: 10}
+            model: {family: cnn, readout: flatten, activation: "erf(a=2, c=0.3)", depth: 1,
+                    W_std: 1.5, b_std: 0.1}
+            kernel: {diag_reg: [0.001], t: [inf]}
+            """);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
+    String expected =
+        Architecture.cnn(
+                1,
+                Activation.parse("erf(a=2, c=0.3)"),
+                3,
+                Padding.SAME,
+                Architecture.Readout.FLATTEN,
+                1.5,
+                0.1)
+            .canonical();
+    assertEquals("conv(filter=3)>erf(a=2,c=0.3)>flatten>dense", expected);
+    Map<String, Map<String, Object>> stored = storedRows(id);
+    assertEquals(2, stored.size(), "NNGP and NTK");
+    for (Map<String, Object> row : stored.values()) {
+      assertEquals(expected, row.get("architecture"));
+      assertEquals("cnn", row.get("family"));
+    }
+    assertSameRows(stored, jsonRows(id), "JSON");
+    assertSameRows(stored, csvRows(id), "CSV");
+    assertSameRows(stored, arrowRows(id), "Arrow");
   }
 
   /** Each exported row equals the database's row, column by column, and no row is missing. */
