@@ -36,6 +36,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class CrossSiteBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
   /** Long enough (40 networks of 20000 steps) to be still running when the control cancels it. */
   private static final String SPEC =
       """

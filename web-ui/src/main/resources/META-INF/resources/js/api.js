@@ -48,10 +48,33 @@ export async function getSweep(id) {
   return toSweepDetail(await getJson(url));
 }
 
-/** Every result row of a sweep (kernel rows and finite-network rows). */
+/**
+ * Every result row of a sweep (kernel rows and finite-network rows), one property per result
+ * column, named in camelCase (w_std → wStd); a column without a value is null.
+ */
 export async function getResults(id) {
   const url = resultsUrl(id);
-  return asArray(await getJson(url), url).map(toResultRow);
+  const [columns, wire] = await Promise.all([getResultColumns(), getJson(url)]);
+  return asArray(wire, url).map((w) => toResultRow(w, columns));
+}
+
+/**
+ * The result columns as the server defines them (GET api/results/columns: name and JSON type of
+ * each), so this client keeps no list of its own. Asked once per page; again after a failure.
+ */
+let resultColumns = null;
+
+export function getResultColumns() {
+  if (!resultColumns) {
+    const url = 'api/results/columns';
+    resultColumns = getJson(url)
+      .then((wire) => asArray(wire, url).map((c) => toResultColumn(c, url)))
+      .catch((e) => {
+        resultColumns = null;
+        throw e;
+      });
+  }
+  return resultColumns;
 }
 
 /** A finite network's training curve: [{step, t, trainLoss, trainAccuracy, testLoss, testAccuracy}]. */
@@ -123,39 +146,46 @@ function toSweepDetail(w) {
   };
 }
 
-function toResultRow(w) {
-  return {
-    unitId: w.unit_id,
-    model: w.model, // 'nngp' | 'ntk' | 'finite'
-    family: w.family ?? null,
-    architecture: w.architecture ?? null,
-    layout: architectureLayout(w.architecture, w.family),
-    activation: w.activation ?? null,
-    depth: w.depth,
-    wStd: numberOrNull(w.w_std),
-    bStd: numberOrNull(w.b_std),
-    width: numberOrNull(w.width),
-    parameterization: w.parameterization ?? null,
-    lr: numberOrNull(w.lr),
-    weightDecay: numberOrNull(w.weight_decay),
-    centred: typeof w.centred === 'boolean' ? w.centred : null,
-    loss: w.loss ?? null,
-    note: w.note ?? null,
-    divergedAtStep: numberOrNull(w.diverged_at_step),
-    seed: numberOrNull(w.seed),
-    trainSize: numberOrNull(w.train_size),
-    diagReg: numberOrNull(w.diag_reg),
-    t: toTime(w.t),
-    testAccuracy: numberOrNull(w.test_accuracy),
-    testMse: numberOrNull(w.test_mse),
-  };
+/** How a column's JSON values become domain values, by the column's JSON type. */
+const DECODERS = Object.freeze({
+  integer: numberOrNull,
+  number: toNumber,
+  boolean: (v) => (typeof v === 'boolean' ? v : null),
+  string: (v) => (v === null || v === undefined ? null : v),
+});
+
+function toResultColumn(c, url) {
+  const decode = DECODERS[c.type];
+  if (typeof c.name !== 'string' || !decode) {
+    throw new ApiError(
+      `result column ${JSON.stringify(c)} from ${url}: expected a name and a type among ${Object.keys(DECODERS).join(', ')}`,
+      200,
+      url,
+    );
+  }
+  return { wire: c.name, key: camelCase(c.name), decode };
 }
 
-/** Training time t: "inf" (any case, or "infinity") becomes Infinity; absent stays null. */
-function toTime(t) {
-  if (t === null || t === undefined) return null;
-  if (typeof t === 'string' && /^\+?inf(inity)?$/i.test(t.trim())) return Infinity;
-  return numberOrNull(t);
+function toResultRow(w, columns) {
+  const row = {};
+  for (const c of columns) row[c.key] = c.decode(w[c.wire]);
+  // The architecture apart from its depth: a filter of the dashboards (see results.js).
+  row.layout = architectureLayout(row.architecture);
+  return row;
+}
+
+/** A wire name in the domain's spelling: test_accuracy → testAccuracy. */
+function camelCase(name) {
+  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+/** A number, where "inf" (any case, or "infinity", signed) is ±Infinity: the server's ∞ (t). */
+function toNumber(v) {
+  if (typeof v === 'string') {
+    const inf = /^([+-]?)inf(inity)?$/i.exec(v.trim());
+    if (inf) return inf[1] === '-' ? -Infinity : Infinity;
+  }
+  return numberOrNull(v);
 }
 
 function numberOrNull(v) {

@@ -100,11 +100,13 @@ export const FILTERS = Object.freeze([
  * depth and a sweep over readouts, filters or layer lists offers them as a choice: the canonical
  * layer string with every run of [dense or conv, activation] pairs written once as `(…)×L`
  * (`conv(filter=3)>relu>conv(filter=3)>relu>flatten>dense` → `(conv(filter=3)>relu)×L>flatten>dense`).
- * Null for fully-connected rows (their depth and activation say everything) and rows without one.
+ * Null for fully-connected architectures (their depth and activation say everything) and rows
+ * without one.
  */
-export function architectureLayout(architecture, family) {
-  if (!architecture || family === 'fc') return null;
+export function architectureLayout(architecture) {
+  if (!architecture) return null;
   const terms = architecture.split('>');
+  if (!terms.some((t) => /^(conv|avg_pool|global_avg_pool|flatten)\b/.test(t))) return null;
   const weighted = (t) => /^(dense|conv)\b/.test(t);
   const structural = (t) => /^(dense|conv|avg_pool|global_avg_pool|flatten)\b/.test(t);
   const out = [];

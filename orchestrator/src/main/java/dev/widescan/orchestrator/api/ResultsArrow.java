@@ -1,5 +1,6 @@
 package dev.widescan.orchestrator.api;
 
+import dev.widescan.workers.unit.ResultColumns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -19,40 +19,21 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Result rows as one Arrow IPC stream with typed, nullable columns: identifiers int64, counts and
- * axes int32, measurements float64 (t = ∞ stays IEEE infinity), names utf8.
+ * Result rows as one Arrow IPC stream with typed, nullable columns, typed by {@link ResultColumns}:
+ * identifiers and step counts int64, counts and axes int32, measurements float64 (t = ∞ stays IEEE
+ * infinity), names utf8, flags bool.
  */
 final class ResultsArrow {
   static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
-  private static final Set<String> INT64 = Set.of("unit_id", "diverged_at_step", "steps");
-  private static final Set<String> BOOL = Set.of("centred");
-  private static final Set<String> INT32 =
-      Set.of("train_size", "test_size", "depth", "width", "epochs", "batch_size", "seed");
-  private static final Set<String> UTF8 =
-      Set.of(
-          "model",
-          "dataset",
-          "activation",
-          "parameterization",
-          "artifact",
-          "preprocess",
-          "subset",
-          "targets",
-          "dataset_identity",
-          "loss",
-          "weight_decay_mode",
-          "note");
 
   private ResultsArrow() {}
 
-  static byte[] write(List<String> columns, List<Map<String, Object>> rows) {
+  static byte[] write(List<ResultColumns.Column> columns, List<Map<String, Object>> rows) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (BufferAllocator allocator = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(schema(columns), allocator);
@@ -60,8 +41,8 @@ final class ResultsArrow {
       root.getFieldVectors().forEach(v -> v.setInitialCapacity(Math.max(rows.size(), 1)));
       root.allocateNew();
       for (int i = 0; i < rows.size(); i++) {
-        for (String column : columns) {
-          set(root.getVector(column), i, rows.get(i).get(column));
+        for (ResultColumns.Column column : columns) {
+          set(root.getVector(column.json()), i, rows.get(i).get(column.json()));
         }
       }
       root.setRowCount(rows.size());
@@ -74,20 +55,10 @@ final class ResultsArrow {
     return bytes.toByteArray();
   }
 
-  private static Schema schema(List<String> columns) {
+  private static Schema schema(List<ResultColumns.Column> columns) {
     List<Field> fields = new ArrayList<>();
-    for (String column : columns) {
-      ArrowType type =
-          BOOL.contains(column)
-              ? ArrowType.Bool.INSTANCE
-              : INT64.contains(column)
-                  ? new ArrowType.Int(64, true)
-                  : INT32.contains(column)
-                      ? new ArrowType.Int(32, true)
-                      : UTF8.contains(column)
-                          ? ArrowType.Utf8.INSTANCE
-                          : new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-      fields.add(new Field(column, FieldType.nullable(type), null));
+    for (ResultColumns.Column column : columns) {
+      fields.add(new Field(column.json(), FieldType.nullable(column.type().arrow()), null));
     }
     return new Schema(fields);
   }

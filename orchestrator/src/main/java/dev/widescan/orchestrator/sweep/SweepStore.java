@@ -2,6 +2,7 @@ package dev.widescan.orchestrator.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widescan.workers.unit.ResultColumns;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -33,45 +34,15 @@ public class SweepStore {
         LEFT JOIN work_unit u ON u.id = su.unit_id
       """;
 
-  /** Result columns in the order of the API and the CSV export. */
-  public static final List<String> RESULT_COLUMNS =
-      List.of(
-          "unit_id",
-          "model",
-          "dataset",
-          "train_size",
-          "test_size",
-          "preprocess",
-          "subset",
-          "targets",
-          "dataset_identity",
-          "activation",
-          "depth",
-          "w_std",
-          "b_std",
-          "parameterization",
-          "width",
-          "loss",
-          "lr",
-          "momentum",
-          "weight_decay",
-          "weight_decay_mode",
-          "centred",
-          "epochs",
-          "steps",
-          "batch_size",
-          "seed",
-          "diag_reg",
-          "t",
-          "test_accuracy",
-          "test_mse",
-          "train_loss",
-          "kernel_error",
-          "test_variance",
-          "diverged_at_step",
-          "note",
-          "train_seconds",
-          "artifact");
+  /** Result columns in the order of the API, the CSV export and the Arrow stream. */
+  public static final List<ResultColumns.Column> RESULT_COLUMNS = ResultColumns.EXPORTED;
+
+  private static final String RESULTS =
+      "SELECT "
+          + String.join(", ", RESULT_COLUMNS.stream().map(col -> "r." + col.name()).toList())
+          + " FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ?"
+          + " ORDER BY r.model, r.depth, r.width NULLS FIRST, r.lr, r.weight_decay, r.seed,"
+          + " r.diag_reg, r.t, r.id";
 
   private final AgroalDataSource dataSource;
   private final ObjectMapper json;
@@ -338,19 +309,25 @@ public class SweepStore {
     }
   }
 
-  /** The sweep's result rows in {@link #RESULT_COLUMNS} order; SQL NULL stays null. */
+  /**
+   * The sweep's result rows, keyed by JSON name in {@link #RESULT_COLUMNS} order; SQL NULL stays
+   * null.
+   */
   public List<Map<String, Object>> results(long sweepId) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT "
-                    + String.join(", ", RESULT_COLUMNS.stream().map(col -> "r." + col).toList())
-                    + " FROM result r JOIN sweep_unit su ON su.unit_id = r.unit_id WHERE su.sweep_id = ?"
-                    + " ORDER BY r.model, r.depth, r.width NULLS FIRST, r.lr, r.weight_decay, r.seed,"
-                    + " r.diag_reg, r.t, r.id")) {
+        PreparedStatement ps = c.prepareStatement(RESULTS)) {
       ps.setLong(1, sweepId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rows(rs);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 0; i < RESULT_COLUMNS.size(); i++) {
+            ResultColumns.Column column = RESULT_COLUMNS.get(i);
+            row.put(column.json(), column.type().read(rs, i + 1));
+          }
+          rows.add(row);
+        }
+        return rows;
       }
     }
   }

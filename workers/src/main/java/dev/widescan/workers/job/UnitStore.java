@@ -1,6 +1,7 @@
 package dev.widescan.workers.job;
 
 import dev.widescan.workers.unit.CurveRow;
+import dev.widescan.workers.unit.ResultColumns;
 import dev.widescan.workers.unit.ResultRow;
 import dev.widescan.workers.unit.UnitKind;
 import dev.widescan.workers.unit.UnitOutcome;
@@ -105,56 +106,17 @@ public final class UnitStore implements AutoCloseable {
        WHERE status = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
       """;
 
-  private static final List<String> RESULT_COLUMNS =
-      List.of(
-          "unit_id",
-          "row_key",
-          "model",
-          "dataset",
-          "preprocess",
-          "subset",
-          "targets",
-          "dataset_identity",
-          "train_size",
-          "test_size",
-          "family",
-          "activation",
-          "depth",
-          "w_std",
-          "b_std",
-          "parameterization",
-          "width",
-          "loss",
-          "lr",
-          "momentum",
-          "weight_decay",
-          "weight_decay_mode",
-          "centred",
-          "epochs",
-          "steps",
-          "batch_size",
-          "seed",
-          "diverged_at_step",
-          "note",
-          "train_seconds",
-          "diag_reg",
-          "t",
-          "test_accuracy",
-          "test_mse",
-          "train_loss",
-          "kernel_error",
-          "test_variance",
-          "artifact");
-
+  /** Every column of {@link ResultColumns}, upserted by (unit_id, row_key). */
   private static final String UPSERT_RESULT =
       "INSERT INTO result ("
-          + String.join(", ", RESULT_COLUMNS)
+          + String.join(", ", ResultColumns.ALL.stream().map(ResultColumns.Column::name).toList())
           + ") VALUES ("
-          + String.join(", ", java.util.Collections.nCopies(RESULT_COLUMNS.size(), "?"))
+          + String.join(", ", java.util.Collections.nCopies(ResultColumns.ALL.size(), "?"))
           + ") ON CONFLICT (unit_id, row_key) DO UPDATE SET "
           + String.join(
               ", ",
-              RESULT_COLUMNS.stream()
+              ResultColumns.ALL.stream()
+                  .map(ResultColumns.Column::name)
                   .filter(c -> !c.equals("unit_id") && !c.equals("row_key"))
                   .map(c -> c + " = EXCLUDED." + c)
                   .toList())
@@ -364,68 +326,10 @@ public final class UnitStore implements AutoCloseable {
 
   private static void bindResult(PreparedStatement ps, long unitId, ResultRow r, String artifact)
       throws SQLException {
-    ResultRow.Training f = r.training();
+    ResultColumns.Written written = new ResultColumns.Written(unitId, r, artifact);
     int i = 1;
-    ps.setLong(i++, unitId);
-    ps.setString(i++, r.rowKey());
-    ps.setString(i++, r.model());
-    ps.setString(i++, r.dataset().name());
-    ps.setString(i++, r.dataset().preprocess());
-    ps.setString(i++, r.dataset().subset());
-    ps.setString(i++, r.dataset().targets());
-    ps.setString(i++, r.dataset().identity());
-    ps.setInt(i++, r.dataset().train());
-    ps.setInt(i++, r.dataset().test());
-    ps.setString(i++, r.architecture().family());
-    ps.setString(i++, r.architecture().activation());
-    ps.setInt(i++, r.architecture().depth());
-    ps.setDouble(i++, r.architecture().wStd());
-    ps.setDouble(i++, r.architecture().bStd());
-    ps.setString(i++, r.architecture().parameterization());
-    setInt(ps, i++, r.architecture().width());
-    // Rows without a training run (kernels; empirical kernels keep a seed and a note) leave the
-    // training columns empty rather than zero.
-    ResultRow.Training trained = f != null && f.loss() != null ? f : null;
-    ps.setString(i++, trained == null ? null : trained.loss());
-    setDouble(ps, i++, trained == null ? null : trained.lr());
-    setDouble(ps, i++, trained == null ? null : trained.momentum());
-    setDouble(ps, i++, trained == null ? null : trained.weightDecay());
-    ps.setString(i++, trained == null ? null : trained.weightDecayMode());
-    if (trained == null) {
-      ps.setNull(i++, Types.BOOLEAN);
-    } else {
-      ps.setBoolean(i++, trained.centred());
-    }
-    setInt(ps, i++, trained == null ? null : trained.epochs());
-    if (trained == null) {
-      ps.setNull(i++, Types.BIGINT);
-    } else {
-      ps.setLong(i++, trained.steps());
-    }
-    setInt(ps, i++, trained == null ? null : trained.batchSize());
-    setInt(ps, i++, f == null ? null : f.seed());
-    if (trained == null || trained.divergedAtStep() == null) {
-      ps.setNull(i++, Types.BIGINT);
-    } else {
-      ps.setLong(i++, trained.divergedAtStep());
-    }
-    ps.setString(i++, f == null ? null : f.note());
-    setDouble(ps, i++, trained == null ? null : trained.trainSeconds());
-    setDouble(ps, i++, r.diagReg());
-    setDouble(ps, i++, r.t());
-    setDouble(ps, i++, r.testAccuracy());
-    setDouble(ps, i++, r.testMse());
-    setDouble(ps, i++, r.trainLoss());
-    setDouble(ps, i++, r.kernelError());
-    setDouble(ps, i++, r.testVariance());
-    ps.setString(i, artifact);
-  }
-
-  private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, Types.INTEGER);
-    } else {
-      ps.setInt(index, value);
+    for (ResultColumns.Column column : ResultColumns.ALL) {
+      column.type().bind(ps, i++, column.valueOf(written));
     }
   }
 

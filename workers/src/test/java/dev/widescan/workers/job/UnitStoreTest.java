@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.DatasetSpec;
+import dev.widescan.workers.unit.ResultColumns;
 import dev.widescan.workers.unit.ResultRow;
 import dev.widescan.workers.unit.UnitKind;
 import dev.widescan.workers.unit.UnitOutcome;
@@ -17,7 +18,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -341,6 +345,92 @@ class UnitStoreTest {
       }
       return out;
     }
+  }
+
+  @Test
+  void writesEveryColumnOfTheTableAsTheTableTakesItFromTheRow() throws SQLException {
+    insertUnits(1);
+    WorkUnit unit = store.claim("w", 60).orElseThrow();
+    DatasetSpec data =
+        new DatasetSpec("fashion-mnist", 300, 200, "standardize", "first", "centred", "sha:1");
+    ResultRow kernel = row("ntk/a", 0.8);
+    ResultRow finite =
+        new ResultRow(
+            "finite",
+            "finite",
+            data,
+            new ArchitectureSpec("fc", "erf(a=2, c=0.3)", 2, 1.5, 0.1, "standard", 64),
+            new ResultRow.Training(
+                "mse", 0.5, 0.9, 1e-3, "plain", true, 20, 120L, 50, 7, 99L, "diverged", 2.5),
+            null,
+            12.5,
+            null,
+            null,
+            3.25);
+    ResultRow empirical =
+        new ResultRow(
+            "empirical_ntk/x",
+            "empirical_ntk",
+            data,
+            new ArchitectureSpec(
+                "cnn", "relu", 1, 1.5, 0.1, "ntk", 32, "conv(filter=3)>relu>global_avg_pool>dense"),
+            new ResultRow.Training(null, 0, 0, 0, null, false, 0, 0, 0, 3, null, "16 samples", 0),
+            1e-2,
+            Double.POSITIVE_INFINITY,
+            0.7,
+            0.04,
+            null,
+            0.125,
+            null);
+    List<ResultRow> rows = List.of(kernel, finite, empirical);
+    store.record(UnitOutcome.success(unit, rows, null, 1.0, "w"), "/tmp/u1.arrow");
+
+    for (ResultRow row : rows) {
+      ResultColumns.Written written = new ResultColumns.Written(unit.id(), row, "/tmp/u1.arrow");
+      Map<String, Object> stored = storedRow(row.rowKey());
+      for (ResultColumns.Column column : ResultColumns.ALL) {
+        assertEquals(
+            column.valueOf(written),
+            stored.get(column.name()),
+            row.rowKey() + ": " + column.name());
+      }
+    }
+    // The values themselves, for the columns that take them from nested or optional parts.
+    Map<String, Object> f = storedRow("finite");
+    assertEquals("dense>erf(a=2,c=0.3)>dense>erf(a=2,c=0.3)>dense", f.get("architecture"));
+    assertEquals(
+        List.of(true, 120L, 99L, 7, 64, 3.25),
+        values(f, "centred", "steps", "diverged_at_step", "seed", "width", "train_loss"));
+    Map<String, Object> k = storedRow("ntk/a");
+    assertEquals("dense>relu>dense", k.get("architecture"));
+    assertEquals(
+        Arrays.asList(null, null, null, null, "/tmp/u1.arrow"),
+        values(k, "loss", "lr", "centred", "seed", "artifact"));
+    Map<String, Object> e = storedRow("empirical_ntk/x");
+    assertEquals("conv(filter=3)>relu>global_avg_pool>dense", e.get("architecture"));
+    assertEquals(
+        Arrays.asList(3, "16 samples", null, null, "cnn"),
+        values(e, "seed", "note", "lr", "steps", "family"));
+  }
+
+  private static Map<String, Object> storedRow(String rowKey) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT * FROM result WHERE row_key = ?")) {
+      ps.setString(1, rowKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next(), "a row " + rowKey);
+        Map<String, Object> out = new HashMap<>();
+        for (ResultColumns.Column column : ResultColumns.ALL) {
+          out.put(column.name(), column.type().read(rs, rs.findColumn(column.name())));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static List<Object> values(Map<String, Object> row, String... columns) {
+    return Arrays.stream(columns).map(row::get).toList();
   }
 
   private static ResultRow row(String key, double accuracy) {
