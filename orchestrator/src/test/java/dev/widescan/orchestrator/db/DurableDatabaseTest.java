@@ -89,6 +89,20 @@ class DurableDatabaseTest {
     assertEquals(units, units(id));
     assertEquals(artifacts, artifacts());
 
+    // A restore while a unit computes is refused: that unit's result would land in the new tables.
+    long computing = units.keySet().iterator().next();
+    execute(
+        "UPDATE work_unit SET status = 'running', lease_owner = 'elsewhere',"
+            + " lease_expires_at = now() + interval '1 hour' WHERE id = "
+            + computing);
+    assertEquals(1, cli("admin", "restore", file.toString()), lastCliOutput);
+    assertTrue(lastCliOutput.contains("unit(s) are computing"), lastCliOutput);
+    execute(
+        "UPDATE work_unit SET status = 'done', lease_owner = NULL, lease_expires_at = NULL"
+            + " WHERE id = "
+            + computing);
+    assertEquals(units, units(id));
+
     // The same spec again: every unit is one of the restored ones, and none is computed again.
     long unitsBefore = count("SELECT count(*) FROM work_unit");
     long again = submit(SMALL);
@@ -259,6 +273,13 @@ class DurableDatabaseTest {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Files.delete(f);
       }
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
     }
   }
 
