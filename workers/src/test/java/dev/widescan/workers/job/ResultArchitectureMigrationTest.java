@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,10 +36,7 @@ class ResultArchitectureMigrationTest {
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      List<Path> migrations;
-      try (Stream<Path> files = Files.list(Path.of("../migrations"))) {
-        migrations = files.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
-      }
+      List<Path> migrations = Migrations.inOrder();
       Path v10 = Path.of("../migrations/V10__result_architecture.sql");
       for (Path m : migrations) {
         if (!m.getFileName().equals(v10.getFileName())) {

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +39,8 @@ class UnitStoreTest {
   static void startPostgres() throws IOException, SQLException {
     postgres = EmbeddedPostgres.builder().start();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement();
-        Stream<Path> files = Files.list(Path.of("../migrations"))) {
-      for (Path migration : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
+        Statement s = c.createStatement()) {
+      for (Path migration : Migrations.inOrder()) {
         s.execute(Files.readString(migration));
       }
     }
