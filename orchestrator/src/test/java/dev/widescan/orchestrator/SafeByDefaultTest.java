@@ -152,7 +152,7 @@ class SafeByDefaultTest {
               .body(
                   ("name: leak\ndataset: {name: "
                           + dataset
-                          + ", train: 70000, test: 10}\n"
+                          + ", train: 100, test: 70000}\n"
                           + "model: {activation: relu, depth: 1, W_std: 1.5, b_std: 0.1}\n"
                           + "kernel: {diag_reg: [0.001]}\n")
                       .getBytes(StandardCharsets.UTF_8))
