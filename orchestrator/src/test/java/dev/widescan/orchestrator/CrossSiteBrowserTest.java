@@ -47,6 +47,17 @@ class CrossSiteBrowserTest {
       finite: {width: 256, lr: 0.1, steps: 20000, batch_size: 40, seeds: 40}
       """;
 
+  /**
+   * Networks that train for several seconds, so the sweep is still running when it is cancelled.
+   */
+  private static final String LONG =
+      """
+      name: cross-site-long
+      dataset: {name: fashion-mnist, train: 1000, test: 100}
+      model: {activation: relu, depth: 2, W_std: 1.4142135623730951, b_std: 0.1}
+      finite: {width: 256, lr: 0.5, epochs: 20, batch_size: 50, seeds: 40}
+      """;
+
   @TestHTTPResource("/")
   URL root;
 
@@ -106,7 +117,7 @@ class CrossSiteBrowserTest {
 
   @Test
   void aPageOfAnotherOriginCanNeitherSubmitNorCancelSweeps() {
-    long id = Sweeps.submit(SPEC);
+    long id = Sweeps.submit(LONG);
     int sweepsBefore = given().get("/api/sweeps").jsonPath().getList("$").size();
     // The same address as the service, another port: same site, another origin.
     String service = "http://127.0.0.1:" + root.getPort();
@@ -136,7 +147,8 @@ class CrossSiteBrowserTest {
         given().get("/api/sweeps/" + id).jsonPath().getString("status"),
         "the sweep was not cancelled");
 
-    // The control: the service's own page sends the same cancel, and it is honoured.
+    // The control: the service's own page sends the same cancel, and it is honoured (the sweep's
+    // networks are still training: a sweep whose units all finished can't be cancelled).
     browser.get(service + "/index.html");
     Object status =
         ((JavascriptExecutor) browser)
