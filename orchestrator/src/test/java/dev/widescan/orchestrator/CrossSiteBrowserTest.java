@@ -37,14 +37,12 @@ class CrossSiteBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-  /** Long enough (40 networks of 20000 steps) to be still running when the control cancels it. */
   private static final String SPEC =
       """
       name: cross-site
       dataset: {name: "teacher:classes=3,d=8,hidden=16,seed=5", train: 40, test: 20}
       model: {activation: relu, depth: 1, W_std: 1.4142135623730951, b_std: 0.1}
       kernel: {diag_reg: [0.01], t: [inf]}
-      finite: {width: 256, lr: 0.1, steps: 20000, batch_size: 40, seeds: 40}
       """;
 
   /**
