@@ -1,8 +1,9 @@
 package dev.widescan.workers.bench;
 
 import dev.widescan.workers.data.Dataset;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.data.FashionMnist;
-import dev.widescan.workers.data.Preprocess;
 import dev.widescan.workers.finite.Budget;
 import dev.widescan.workers.finite.Examples;
 import dev.widescan.workers.finite.FcNetwork;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -57,7 +57,9 @@ public final class FiniteBenchmark {
     if (args.length > 0) {
       threadCounts = java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     }
-    Dataset data = FashionMnist.load(Optional.empty(), TRAIN, TEST, Preprocess.STANDARDIZE);
+    // the first TRAIN and TEST examples, standardized per example
+    Dataset data =
+        DatasetRegistry.defaults().load(DatasetRequest.of(FashionMnist.NAME, TRAIN, TEST)).data();
     for (int threads : threadCounts) {
       Blas.setThreads(threads);
       run(data, threads, cores);

@@ -1,8 +1,9 @@
 package dev.widescan.workers.bench;
 
 import dev.widescan.workers.data.Dataset;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.data.FashionMnist;
-import dev.widescan.workers.data.Preprocess;
 import dev.widescan.workers.infer.KernelRegression;
 import dev.widescan.workers.infer.Targets;
 import dev.widescan.workers.kernel.FcArchitecture;
@@ -16,7 +17,6 @@ import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The kernel engine's benchmark (a command, not a test): Fashion-MNIST, d = 784, depth-3 ReLU, NTK
@@ -68,7 +68,9 @@ public final class KernelBenchmark {
   }
 
   private static void run(int n, int test) {
-    Dataset data = FashionMnist.load(Optional.empty(), n, test, Preprocess.STANDARDIZE);
+    // the first n and test examples, standardized per example
+    Dataset data =
+        DatasetRegistry.defaults().load(DatasetRequest.of(FashionMnist.NAME, n, test)).data();
     Matrix xTrain = data.xTrain();
     Matrix xTest = data.xTest();
     int d = xTrain.cols();

@@ -15,24 +15,11 @@ abstract class IdxSource {
   static final String TEST_LABELS = "t10k-labels-idx1-ubyte.gz";
   static final String[] FILES = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
 
-  /** A readable account of the source, e.g. "directory /usr/share/datasets/fashion-mnist". */
-  abstract String description();
-
   /** A readable name of one file of this source, for error messages. */
   abstract String locate(String file);
 
   /** Opens {@code file}, or returns null if this source doesn't have it. */
   abstract InputStream open(String file) throws IOException;
-
-  /** Whether all four files are present. */
-  boolean complete() {
-    for (String f : FILES) {
-      if (!has(f)) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   abstract boolean has(String file);
 
@@ -109,11 +96,6 @@ abstract class IdxSource {
   static IdxSource directory(Path dir) {
     return new IdxSource() {
       @Override
-      String description() {
-        return "directory " + dir;
-      }
-
-      @Override
       String locate(String file) {
         return dir.resolve(file).toString();
       }
@@ -140,11 +122,6 @@ abstract class IdxSource {
   static IdxSource classpath(String prefix) {
     ClassLoader loader = IdxSource.class.getClassLoader();
     return new IdxSource() {
-      @Override
-      String description() {
-        return "bundled subset (classpath " + prefix + ")";
-      }
-
       @Override
       String locate(String file) {
         return "classpath:" + prefix + file;

@@ -23,23 +23,9 @@ import java.util.Random;
  */
 public final class SgdTrainer {
   private final TrainingConfig config;
-  private final SgdConfig legacy;
 
   public SgdTrainer(TrainingConfig config) {
     this.config = config;
-    this.legacy = null;
-  }
-
-  /** The epoch-based trainer of {@link #train}; prefer {@link #SgdTrainer(TrainingConfig)}. */
-  public SgdTrainer(SgdConfig config) {
-    this.config =
-        TrainingConfig.sgd(config.learningRate(), Budget.epochs(config.epochs()))
-            .withMomentum(config.momentum())
-            .withWeightDecay(config.weightDecay(), WeightDecay.PLAIN)
-            .withBatchSize(config.batchSize())
-            .withSeed(config.seed())
-            .withDivergenceFactor(Double.POSITIVE_INFINITY);
-    this.legacy = config;
   }
 
   public TrainingConfig config() {
@@ -204,8 +190,8 @@ public final class SgdTrainer {
   }
 
   /**
-   * Trains a copy of {@code initial} on rows of {@code x} with targets {@code y} by the epoch-based
-   * {@link SgdConfig} this trainer was made with (MSE, plain weight decay).
+   * Trains a copy of {@code initial} on rows of {@code x} with targets {@code y} by this trainer's
+   * config, recording the training loss after every epoch.
    *
    * @param initial the network to start from; not changed
    * @param x training inputs, n × inputs
@@ -231,7 +217,7 @@ public final class SgdTrainer {
     if (x.rows() == 0) {
       throw new IllegalArgumentException("no training examples");
     }
-    int epochs = legacy == null ? (int) config.budget().count() : legacy.epochs();
+    int epochs = (int) config.budget().count();
     long perEpoch = Budget.epochs(1).steps(x.rows(), config.batchSize());
     TrainingRun run =
         new SgdTrainer(config.withCurveEvery(perEpoch))

@@ -300,6 +300,120 @@ class DatasetRegistryTest {
   }
 
   @Test
+  void bundledFashionMnistIsTheFirstExamplesOfBothSplits() {
+    DatasetRegistry r = registry(root);
+    DatasetInfo info = r.describe(FashionMnist.NAME);
+    assertEquals("classpath:" + FashionMnist.BUNDLED_PREFIX, info.location());
+    assertEquals(FashionMnist.BUNDLED_TRAIN, info.train());
+    assertEquals(FashionMnist.BUNDLED_TEST, info.test());
+    assertEquals(List.of(28, 28), info.shape());
+
+    Dataset d =
+        r.load(
+                DatasetRequest.of(FashionMnist.NAME, 30, 20)
+                    .withPreprocessing(Preprocessing.of(Preprocessing.Kind.SCALE)))
+            .data();
+    assertEquals("fashion-mnist", d.name());
+    assertEquals(784, d.features());
+    assertEquals(30, d.trainSize());
+    assertEquals(20, d.testSize());
+    assertEquals(10, d.classes());
+    for (double v : d.xTrain().data()) {
+      assertTrue(v >= 0 && v <= 1, "scaled pixel " + v);
+    }
+    // first training image is an ankle boot (label 9), first test image too
+    assertEquals(9, d.yTrain()[0]);
+    assertEquals(9, d.yTest()[0]);
+  }
+
+  @Test
+  void labelHistogramOfTheFirstThousandBundledTrainingImages() {
+    int[] y =
+        registry(root)
+            .load(
+                DatasetRequest.of(FashionMnist.NAME, 1000, 0)
+                    .withPreprocessing(Preprocessing.of(Preprocessing.Kind.NONE)))
+            .data()
+            .yTrain();
+    int[] counts = new int[10];
+    for (int label : y) {
+      counts[label]++;
+    }
+    // facts of Fashion-MNIST's training file, counted once with python3
+    assertArrayEquals(new int[] {107, 104, 86, 92, 95, 100, 100, 115, 102, 99}, counts);
+  }
+
+  @Test
+  void bundledSubsetEqualsTheFirstItemsOfTheDebianFiles() {
+    Path system = Path.of("/usr/share/datasets");
+    assumeTrue(
+        Files.isRegularFile(system.resolve("fashion-mnist/train-images-idx3-ubyte.gz")),
+        "dataset-fashion-mnist not installed");
+    DatasetRequest req =
+        DatasetRequest.of(FashionMnist.NAME, FashionMnist.BUNDLED_TRAIN, FashionMnist.BUNDLED_TEST)
+            .withPreprocessing(Preprocessing.of(Preprocessing.Kind.NONE));
+    Dataset bundled = registry(root).load(req).data();
+    DatasetRegistry debianRegistry = registry(system);
+    Dataset debian = debianRegistry.load(req).data();
+    assertArrayEquals(debian.xTrain().data(), bundled.xTrain().data());
+    assertArrayEquals(debian.yTrain(), bundled.yTrain());
+    assertArrayEquals(debian.xTest().data(), bundled.xTest().data());
+    assertArrayEquals(debian.yTest(), bundled.yTest());
+    assertEquals(
+        system.resolve("fashion-mnist").toString(),
+        debianRegistry.describe(FashionMnist.NAME).location());
+  }
+
+  @Test
+  void askingTheBundledSubsetForTooMuchSaysCountsAndHowToGetMore() {
+    DatasetRegistry r = registry(root);
+    DatasetException e =
+        assertThrows(
+            DatasetException.class,
+            () -> r.validate(DatasetRequest.of(FashionMnist.NAME, 2001, 10)));
+    assertEquals(
+        "asked for 2001 training examples of fashion-mnist but classpath:datasets/fashion-mnist/"
+            + " has only 2000; for more, install the Debian package dataset-fashion-mnist or put"
+            + " the full files under a configured data directory",
+        e.getMessage());
+    e =
+        assertThrows(
+            DatasetException.class,
+            () -> r.validate(DatasetRequest.of(FashionMnist.NAME, 10, 1001)));
+    assertTrue(e.getMessage().startsWith("asked for 1001 test examples"), e.getMessage());
+  }
+
+  @Test
+  void aFashionMnistDirectoryWithMissingFilesIsAnErrorNotTheBundledSubset() throws IOException {
+    Path dir = writeIdx(root.resolve("fashion-mnist"), 4, 3, 1);
+    Files.delete(dir.resolve(IdxSource.TRAIN_IMAGES));
+    DatasetException e =
+        assertThrows(
+            DatasetException.class,
+            () -> registry(root).validate(DatasetRequest.of(FashionMnist.NAME, 1, 1)));
+    assertEquals(
+        dir.resolve(IdxSource.TRAIN_IMAGES)
+            + " not found; expected an IDX images file, unsigned bytes, 3 dimensions there (gzip or"
+            + " raw)",
+        e.getMessage());
+  }
+
+  @Test
+  void aLabelBeyondTheClassCountIsAnError() throws IOException {
+    Path dir = writeIdx(root.resolve("mnist"), 4, 3, 1);
+    IdxFiles.write(
+        dir,
+        IdxSource.TRAIN_LABELS,
+        IdxFiles.idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {0, 1, 12, 3}));
+    DatasetException e =
+        assertThrows(
+            DatasetException.class, () -> registry(root).load(DatasetRequest.of("mnist", 4, 1)));
+    assertEquals(
+        dir.resolve(IdxSource.TRAIN_LABELS) + ": label of item 2 is 12, expected 0..9",
+        e.getMessage());
+  }
+
+  @Test
   void loadsNpzNpyArrowAndCifarDirectories() throws IOException {
     Path npzDir = Files.createDirectories(root.resolve("tiny-npz"));
     Files.write(

@@ -5,17 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.widescan.workers.linalg.Matrix;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PreprocessTest {
-  private static final Path NO_SYSTEM_DIR = Path.of("/nonexistent/widescan-test");
-
   @Test
   void standardizeGivesEveryImageMeanZeroAndUnitPopulationVariance() {
+    DatasetRegistry bundled = new DatasetRegistry(List.of(), true, new Checksums(Optional.empty()));
+    DatasetRequest request = DatasetRequest.of(FashionMnist.NAME, 50, 0);
     Matrix x =
-        FashionMnist.load(Optional.empty(), NO_SYSTEM_DIR, 50, 0, Preprocess.STANDARDIZE).xTrain();
+        bundled.load(request.withPreprocessing(Preprocessing.parse("standardize"))).data().xTrain();
+    Matrix raw =
+        bundled.load(request.withPreprocessing(Preprocessing.of(Preprocess.NONE))).data().xTrain();
+    // the registry's "standardize" is this enum's STANDARDIZE, bit for bit
+    assertArrayEquals(Preprocess.STANDARDIZE.apply(raw).data(), x.data(), 0.0);
     int d = x.cols();
     for (int r = 0; r < x.rows(); r++) {
       double mean = 0;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.widescan.workers.linalg.Blas;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.linalg.SymmetricEigen;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -93,12 +95,11 @@ class PreprocessingTest {
   @Test
   void zcaSecondMomentIsSigmaOverSigmaPlusLambdaOnFashionMnist() {
     Matrix raw =
-        FashionMnist.load(
-                java.util.Optional.empty(),
-                java.nio.file.Path.of("/nonexistent"),
-                1000,
-                0,
-                Preprocess.NONE)
+        new DatasetRegistry(List.of(), true, new Checksums(Optional.empty()))
+            .load(
+                DatasetRequest.of(FashionMnist.NAME, 1000, 0)
+                    .withPreprocessing(Preprocessing.of(Preprocessing.Kind.NONE)))
+            .data()
             .xTrain();
     double eps = 0.1;
     Matrix z = Preprocessing.zca(eps).fit(raw).apply(raw);

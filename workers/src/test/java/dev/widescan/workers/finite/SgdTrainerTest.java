@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.widescan.workers.data.Dataset;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.data.FashionMnist;
-import dev.widescan.workers.data.Preprocess;
 import dev.widescan.workers.infer.Metrics;
 import dev.widescan.workers.infer.Targets;
 import dev.widescan.workers.linalg.Blas;
@@ -16,7 +17,6 @@ import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Activation;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.Arrays;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,8 @@ class SgdTrainerTest {
     blasThreads = Blas.threads();
     Blas.setThreads(1);
     // the first 200 of each split are the same in the bundled subset and the Debian files
-    data = FashionMnist.load(Optional.empty(), 200, 200, Preprocess.STANDARDIZE);
+    // standardized per example
+    data = DatasetRegistry.defaults().load(DatasetRequest.of(FashionMnist.NAME, 200, 200)).data();
   }
 
   @AfterAll
@@ -49,7 +50,8 @@ class SgdTrainerTest {
    * far above 1; at lr = 0.5 five epochs move f only along the top NTK modes (measured: loss 0.97 →
    * 0.31, test accuracy 0.14).
    */
-  private static final SgdConfig CONFIG = new SgdConfig(10, 0.0, 0.0, 20, 20, 7);
+  private static final TrainingConfig CONFIG =
+      TrainingConfig.sgd(10, Budget.epochs(20)).withBatchSize(20).withSeed(7);
 
   @Test
   void trainingOnFashionMnistLowersTheLossAndBeatsChance() {
@@ -76,7 +78,7 @@ class SgdTrainerTest {
   void centredTrainingRemovesTheInitialFunctionsNoise() {
     FcNetwork initial = FcNetwork.initialize(SPEC, 1);
     Matrix y = Targets.oneHot(data.yTrain(), 10, 0.1);
-    SgdConfig config = new SgdConfig(10, 0.0, 0.0, 10, 20, 7);
+    TrainingConfig config = TrainingConfig.sgd(10, Budget.epochs(10)).withBatchSize(20).withSeed(7);
     Matrix f0Test = initial.apply(data.xTest());
 
     FcNetwork centred =
@@ -109,14 +111,19 @@ class SgdTrainerTest {
   void sameSeedsGiveIdenticalTrainedNetworks() {
     Matrix x = data.xTrain().rowRange(0, 60);
     Matrix y = Targets.oneHot(Arrays.copyOf(data.yTrain(), 60), 10, 0.0);
-    SgdConfig config = new SgdConfig(0.5, 0.9, 1e-3, 2, 16, 3);
+    TrainingConfig config =
+        TrainingConfig.sgd(0.5, Budget.epochs(2))
+            .withMomentum(0.9)
+            .withWeightDecay(1e-3, WeightDecay.PLAIN)
+            .withBatchSize(16)
+            .withSeed(3);
     FcSpec small = new FcSpec(784, 32, 2, 10, Activation.ERF, Parameterization.STANDARD, 1.5, 0.1);
     Matrix a =
         new SgdTrainer(config).train(FcNetwork.initialize(small, 4), x, y).network().apply(x);
     Matrix b =
         new SgdTrainer(config).train(FcNetwork.initialize(small, 4), x, y).network().apply(x);
     assertArrayEquals(a.data(), b.data());
-    SgdConfig otherShuffle = new SgdConfig(0.5, 0.9, 1e-3, 2, 16, 5);
+    TrainingConfig otherShuffle = config.withSeed(5);
     Matrix c =
         new SgdTrainer(otherShuffle).train(FcNetwork.initialize(small, 4), x, y).network().apply(x);
     assertTrue(!Arrays.equals(a.data(), c.data()), "the shuffle seed matters");
@@ -138,7 +145,12 @@ class SgdTrainerTest {
     int epochs = 3;
     int batch = 4; // 3 steps per epoch, 9 in all
     TrainingResult r =
-        new SgdTrainer(new SgdConfig(lr, 0.0, wd, epochs, batch, 1)).train(initial, x, y);
+        new SgdTrainer(
+                TrainingConfig.sgd(lr, Budget.epochs(epochs))
+                    .withWeightDecay(wd, WeightDecay.PLAIN)
+                    .withBatchSize(batch)
+                    .withSeed(1))
+            .train(initial, x, y);
     double factor = Math.pow(1 - lr * wd, 9);
     double[] before = initial.flatParameters();
     double[] after = r.network().flatParameters();
@@ -156,7 +168,12 @@ class SgdTrainerTest {
     double wd = 0.05;
     double mu = 0.9;
     TrainingResult r =
-        new SgdTrainer(new SgdConfig(lr, mu, wd, 2, 10, 1))
+        new SgdTrainer(
+                TrainingConfig.sgd(lr, Budget.epochs(2))
+                    .withMomentum(mu)
+                    .withWeightDecay(wd, WeightDecay.PLAIN)
+                    .withBatchSize(10)
+                    .withSeed(1))
             .train(initial, Matrix.zeros(10, 3), Matrix.zeros(10, 2));
     double theta1 = 1 - lr * wd;
     double theta2 = theta1 - lr * (mu * wd + wd * theta1);
@@ -177,7 +194,8 @@ class SgdTrainerTest {
         assertThrows(
             TrainingDivergedException.class,
             () ->
-                new SgdTrainer(new SgdConfig(1e4, 0.0, 0.0, 100, 10, 1))
+                new SgdTrainer(
+                        TrainingConfig.sgd(1e4, Budget.epochs(100)).withBatchSize(10).withSeed(1))
                     .train(FcNetwork.initialize(small, 1), x, y));
     assertEquals(1e4, e.learningRate());
     assertTrue(e.epoch() >= 1 && e.epoch() <= 100);
@@ -190,9 +208,13 @@ class SgdTrainerTest {
   @Test
   void invalidSettingsAreRejectedWithTheValue() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new SgdConfig(0.1, 1.0, 0, 1, 1, 0));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainingConfig.sgd(0.1, Budget.epochs(1)).withMomentum(1.0));
     assertEquals("momentum must be in [0, 1), got 1.0", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new SgdConfig(-1, 0, 0, 1, 1, 0));
-    assertThrows(IllegalArgumentException.class, () -> new SgdConfig(0.1, 0, 0, 1, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> TrainingConfig.sgd(-1, Budget.epochs(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TrainingConfig.sgd(0.1, Budget.epochs(1)).withBatchSize(0));
   }
 }
