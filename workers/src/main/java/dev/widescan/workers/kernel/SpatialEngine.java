@@ -7,6 +7,7 @@ import dev.widescan.workers.kernel.ConvNetwork.Window;
 import dev.widescan.workers.kernel.PointwiseEngine.Variances;
 import dev.widescan.workers.linalg.Matrix;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 
 /**
@@ -39,6 +40,56 @@ import java.util.stream.IntStream;
  */
 final class SpatialEngine {
   private SpatialEngine() {}
+
+  /**
+   * Where the time goes, for benchmarks: nanoseconds per phase summed over threads, counted only
+   * while switched on (off, each phase costs one read of a volatile per row of work).
+   */
+  static final class Phases {
+    static final int INPUT = 0;
+    static final int WINDOW = 1;
+    static final int POINTWISE = 2;
+    static final int REDUCE = 3;
+    static final String[] NAMES = {
+      "input products", "window sums", "pointwise layers", "reductions"
+    };
+    private static final LongAdder[] NANOS = {
+      new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
+    };
+    private static volatile boolean on;
+
+    private Phases() {}
+
+    static void enable(boolean enabled) {
+      for (LongAdder a : NANOS) {
+        a.reset();
+      }
+      on = enabled;
+    }
+
+    static double[] seconds() {
+      double[] out = new double[NANOS.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = NANOS[i].sum() / 1e9;
+      }
+      return out;
+    }
+
+    /** The clock now, if counting. */
+    static long start() {
+      return on ? System.nanoTime() : 0L;
+    }
+
+    /** Adds the time since {@code since} to {@code phase} and returns the clock now. */
+    static long lap(int phase, long since) {
+      if (since == 0L) {
+        return 0L;
+      }
+      long now = System.nanoTime();
+      NANOS[phase].add(now - since);
+      return now;
+    }
+  }
 
   /** The block {@code xRows × xCols} (flattened NHWC images, one per row) after the network. */
   static KernelState block(ConvNetwork net, Matrix xRows, Matrix xCols, boolean symmetric) {
@@ -216,6 +267,7 @@ final class SpatialEngine {
     int c = net.input.channels();
     int pixels = h * w;
     double[] k = b.k;
+    long clock = Phases.start();
     for (int p = 0; p < pixels; p++) {
       int row = p * pixels;
       int xp = xOff + p * c;
@@ -228,6 +280,7 @@ final class SpatialEngine {
         k[row + q] = s / c;
       }
     }
+    clock = Phases.lap(Phases.INPUT, clock);
     boolean thetaZero = true;
     for (int s = 0; s < net.stages.size(); s++) {
       Stage stage = net.stages.get(s);
@@ -240,6 +293,7 @@ final class SpatialEngine {
         }
         h = win.hOut();
         w = win.wOut();
+        clock = Phases.lap(Phases.WINDOW, clock);
       } else if (stage instanceof Pool pool) {
         poolPair(b.k, b.next, b.tmp, pool);
         swapK(b);
@@ -249,6 +303,7 @@ final class SpatialEngine {
         }
         h = pool.hOut();
         w = pool.wOut();
+        clock = Phases.lap(Phases.WINDOW, clock);
       } else if (stage instanceof Segment seg) {
         pixels = h * w;
         if (thetaZero) {
@@ -266,6 +321,7 @@ final class SpatialEngine {
         } else {
           segmentPair(seg, b, pixels, rowTrace.segments[s], colTrace.segments[s], false);
         }
+        clock = Phases.lap(Phases.POINTWISE, clock);
       }
     }
     pixels = h * w;
@@ -291,6 +347,7 @@ final class SpatialEngine {
       b.k[0] = kSum / pixels;
       b.theta[0] = thetaSum / pixels;
     }
+    Phases.lap(Phases.REDUCE, clock);
   }
 
   private static void swapK(PairBuffers b) {
@@ -552,6 +609,7 @@ final class SpatialEngine {
             i -> {
               int c0 = symmetric ? i : 0;
               int pixels = h0 * w0;
+              long clock = Phases.start();
               double[][] kr = new double[pixels][n2];
               double[][] tr = new double[pixels][n2];
               for (int p = 0; p < pixels; p++) {
@@ -566,6 +624,7 @@ final class SpatialEngine {
                   row[j] = s / c;
                 }
               }
+              clock = Phases.lap(Phases.INPUT, clock);
               boolean thetaZero = true;
               Pointwise.Work work = new Pointwise.Work(n2);
               for (int s = 0; s < net.stages.size(); s++) {
@@ -582,6 +641,7 @@ final class SpatialEngine {
                   } else {
                     tr = new double[next.length][n2];
                   }
+                  clock = Phases.lap(Phases.WINDOW, clock);
                 } else if (stage instanceof Segment seg) {
                   thetaZero = false;
                   Variances[] rv = rowTrace.segments[s];
@@ -589,6 +649,7 @@ final class SpatialEngine {
                   for (int p = 0; p < kr.length; p++) {
                     seg.chain().row(rv[p], i, cv[p], kr[p], tr[p], c0, n2 - c0, symmetric, work);
                   }
+                  clock = Phases.lap(Phases.POINTWISE, clock);
                 }
               }
               int at = i * n2;
@@ -602,6 +663,7 @@ final class SpatialEngine {
                 k[at + j] = ks / kr.length;
                 theta[at + j] = ts / kr.length;
               }
+              Phases.lap(Phases.REDUCE, clock);
             });
     if (symmetric) {
       for (int i = 0; i < n1; i++) {
