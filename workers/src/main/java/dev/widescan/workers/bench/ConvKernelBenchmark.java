@@ -33,10 +33,10 @@ import java.util.Optional;
  * GFLOP/s of the work the engine does against this machine's DGEMM rate measured in the same run,
  * where the time goes (phases summed over threads), and the peak heap.
  *
- * <p>Usage: {@code ConvKernelBenchmark [n=500] [gap=N] [data=DIR]}: n train × n test for CNN-VEC
- * and FC; CNN-GAP, about 10⁵ times the work per pair of FC, on {@code gap} × {@code gap} (default
- * n), its time at n extrapolated from its rate. Without {@code data}, Fashion-MNIST is read from
- * {@link FashionMnist#SYSTEM_DIR} or the bundled subset (2000 train, 1000 test).
+ * <p>Usage: {@code ConvKernelBenchmark [n=500] [gap=N] [only=gap|vec] [data=DIR]}: n train × n test
+ * for CNN-VEC and FC; CNN-GAP, about 10⁵ times the work per pair of FC, on {@code gap} × {@code
+ * gap} (default n), its time at n extrapolated from its rate. Without {@code data}, Fashion-MNIST
+ * is read from {@link FashionMnist#SYSTEM_DIR} or the bundled subset (2000 train, 1000 test).
  *
  * <p>Flops are counted per pixel pair from the geometry, as the engine does them: the input product
  * 2·C; a window sum over the valid taps, first along rows then along columns, (taps − 1) adds per
@@ -57,17 +57,22 @@ public final class ConvKernelBenchmark {
   public static void main(String[] args) {
     int n = 500;
     int gap = -1;
+    String only = "";
     Optional<Path> dir = Optional.empty();
     for (String a : args) {
       if (a.startsWith("n=")) {
         n = Integer.parseInt(a.substring(2));
       } else if (a.startsWith("gap=")) {
         gap = Integer.parseInt(a.substring(4));
+      } else if (a.startsWith("only=")) {
+        only = a.substring(5);
       } else if (a.startsWith("data=")) {
         dir = Optional.of(Path.of(a.substring(5)));
       } else {
         throw new IllegalArgumentException(
-            "unknown argument '" + a + "'; expected n=<examples>, gap=<examples>, data=<dir>");
+            "unknown argument '"
+                + a
+                + "'; expected n=<examples>, gap=<examples>, only=gap|vec, data=<dir>");
       }
     }
     if (gap < 0) {
@@ -96,8 +101,23 @@ public final class ConvKernelBenchmark {
     Layer fc =
         NeuralKernels.network(
             Architecture.fc(DEPTH, Activation.RELU, W_STD, B_STD), Parameterization.NTK, 0, null);
+    if (only.equals("gap")) {
+      run(
+          "CNN-GAP",
+          cnn(Architecture.Readout.GAP),
+          xTrain.rowRange(0, gap),
+          xTest.rowRange(0, gap),
+          gap,
+          0,
+          dgemm,
+          1);
+      return;
+    }
     Result fcResult = run("FC", fc, xTrain, xTest, n, fcFlops(SHAPE.features()), dgemm, 20);
     Result vec = run("CNN-VEC", cnn(Architecture.Readout.FLATTEN), xTrain, xTest, n, 0, dgemm, 1);
+    if (only.equals("vec")) {
+      return;
+    }
     Result gapResult =
         run(
             "CNN-GAP",
@@ -214,7 +234,8 @@ public final class ConvKernelBenchmark {
                 100 * phases[i] / total));
       }
       line.append(
-          String.format(Locale.ROOT, " %.2f thread-s of %.2f wall-s", total / reps, seconds));
+          String.format(
+              Locale.ROOT, " %.2f thread-s in phases, %.2f wall-s", total / reps, seconds));
       System.out.println(line);
     }
     return new Result(seconds, rate);
