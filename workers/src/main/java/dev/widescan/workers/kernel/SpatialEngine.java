@@ -1343,81 +1343,76 @@ final class SpatialEngine {
     }
   }
 
+  /** Columns per pass of the diagonal path: its pixels × columns rows then stay in cache. */
+  private static final int DIAGONAL_CHUNK = 64;
+
+  /**
+   * A thread's rows for the diagonal path in one block, [pixel][column]: indexed by column like the
+   * columns' variances (see {@link Pointwise.Op}), reused from row to row and chunk to chunk.
+   */
+  private static final class DiagonalBuffers {
+    final double[][][] rows;
+    final Pointwise.Work work;
+
+    DiagonalBuffers(int pixels, int cols) {
+      rows = new double[4][pixels][cols];
+      work = new Pointwise.Work(cols);
+    }
+  }
+
   private static KernelState diagonalBlock(
       ConvNetwork net, Matrix xRows, Matrix xCols, boolean symmetric) {
     int n1 = xRows.rows();
     int n2 = xCols.rows();
     DiagonalTrace rowTrace = new DiagonalTrace(net, xRows);
     DiagonalTrace colTrace = symmetric ? rowTrace : new DiagonalTrace(net, xCols);
-    int h0 = net.input.height();
-    int w0 = net.input.width();
     int c = net.input.channels();
     int features = net.input.features();
     double[] xr = xRows.data();
+    // The column inputs by feature, so the input products are loops over columns.
+    double[][] yT = new double[features][n2];
     double[] xc = xCols.data();
+    for (int j = 0; j < n2; j++) {
+      for (int f = 0; f < features; f++) {
+        yT[f][j] = xc[j * features + f];
+      }
+    }
+    int maxRows = net.input.pixels();
+    for (Stage stage : net.stages) {
+      if (stage instanceof Window win) {
+        maxRows = Math.max(maxRows, win.hOut() * Math.max(win.wIn(), win.wOut()));
+      }
+    }
+    int rowsNeeded = maxRows;
+    ThreadLocal<DiagonalBuffers> buffers =
+        ThreadLocal.withInitial(() -> new DiagonalBuffers(rowsNeeded, n2));
     double[] k = new double[Math.multiplyExact(n1, n2)];
     double[] theta = new double[k.length];
     IntStream.range(0, n1)
         .parallel()
         .forEach(
             i -> {
+              DiagonalBuffers buf = buffers.get();
               int c0 = symmetric ? i : 0;
-              int pixels = h0 * w0;
-              long clock = Phases.start();
-              double[][] kr = new double[pixels][n2];
-              double[][] tr = new double[pixels][n2];
-              for (int p = 0; p < pixels; p++) {
-                int xp = i * features + p * c;
-                double[] row = kr[p];
-                for (int j = c0; j < n2; j++) {
-                  int yq = j * features + p * c;
-                  double s = 0;
-                  for (int ch = 0; ch < c; ch++) {
-                    s += xr[xp + ch] * xc[yq + ch];
-                  }
-                  row[j] = s / c;
-                }
+              for (int j0 = c0; j0 < n2; j0 += DIAGONAL_CHUNK) {
+                int j1 = Math.min(j0 + DIAGONAL_CHUNK, n2);
+                diagonalChunk(
+                    net,
+                    buf,
+                    xr,
+                    i * features,
+                    c,
+                    yT,
+                    i,
+                    j0,
+                    j1,
+                    symmetric && j0 == i,
+                    rowTrace,
+                    colTrace,
+                    k,
+                    theta,
+                    n2);
               }
-              clock = Phases.lap(Phases.INPUT, clock);
-              boolean thetaZero = true;
-              Pointwise.Work work = new Pointwise.Work(n2);
-              for (int s = 0; s < net.stages.size(); s++) {
-                Stage stage = net.stages.get(s);
-                if (stage instanceof Window win) {
-                  double[][] tmp = new double[win.hOut() * win.wIn()][n2];
-                  double[][] next = new double[win.hOut() * win.wOut()][n2];
-                  windowRows(kr, next, tmp, win, c0, n2);
-                  kr = next;
-                  if (!thetaZero) {
-                    next = new double[win.hOut() * win.wOut()][n2];
-                    windowRows(tr, next, tmp, win, c0, n2);
-                    tr = next;
-                  } else {
-                    tr = new double[next.length][n2];
-                  }
-                  clock = Phases.lap(Phases.WINDOW, clock);
-                } else if (stage instanceof Segment seg) {
-                  thetaZero = false;
-                  Variances[] rv = rowTrace.segments[s];
-                  Variances[] cv = colTrace.segments[s];
-                  for (int p = 0; p < kr.length; p++) {
-                    seg.chain().row(rv[p], i, cv[p], kr[p], tr[p], c0, n2 - c0, symmetric, work);
-                  }
-                  clock = Phases.lap(Phases.POINTWISE, clock);
-                }
-              }
-              int at = i * n2;
-              for (int j = c0; j < n2; j++) {
-                double ks = 0;
-                double ts = 0;
-                for (int p = 0; p < kr.length; p++) {
-                  ks += kr[p][j];
-                  ts += tr[p][j];
-                }
-                k[at + j] = ks / kr.length;
-                theta[at + j] = ts / kr.length;
-              }
-              Phases.lap(Phases.REDUCE, clock);
             });
     if (symmetric) {
       for (int i = 0; i < n1; i++) {
@@ -1435,6 +1430,105 @@ final class SpatialEngine {
         symmetric ? rowTrace.reduced : colTrace.reduced,
         symmetric,
         0);
+  }
+
+  /**
+   * Row example i against columns [j0, j1) through every stage and flatten, into row i of {@code k}
+   * and {@code theta}; {@code diagonal}: column j0 is the example itself.
+   */
+  private static void diagonalChunk(
+      ConvNetwork net,
+      DiagonalBuffers buf,
+      double[] x,
+      int xOff,
+      int c,
+      double[][] yT,
+      int i,
+      int j0,
+      int j1,
+      boolean diagonal,
+      DiagonalTrace rowTrace,
+      DiagonalTrace colTrace,
+      double[] k,
+      double[] theta,
+      int n2) {
+    double[][] kr = buf.rows[0];
+    double[][] tr = buf.rows[1];
+    double[][] next = buf.rows[2];
+    double[][] tmp = buf.rows[3];
+    int pixels = net.input.pixels();
+    long clock = Phases.start();
+    for (int p = 0; p < pixels; p++) {
+      double[] row = kr[p];
+      double[] y0 = yT[p * c];
+      double x0 = x[xOff + p * c];
+      for (int j = j0; j < j1; j++) {
+        row[j] = x0 * y0[j];
+      }
+      if (c > 1) {
+        for (int ch = 1; ch < c; ch++) {
+          double[] yc = yT[p * c + ch];
+          double xv = x[xOff + p * c + ch];
+          for (int j = j0; j < j1; j++) {
+            row[j] += xv * yc[j];
+          }
+        }
+        for (int j = j0; j < j1; j++) {
+          row[j] /= c;
+        }
+      }
+    }
+    clock = Phases.lap(Phases.INPUT, clock);
+    boolean thetaZero = true;
+    Pointwise.Work work = buf.work;
+    for (int s = 0; s < net.stages.size(); s++) {
+      Stage stage = net.stages.get(s);
+      if (stage instanceof Window win) {
+        windowRows(kr, next, tmp, win, j0, j1);
+        double[][] t = kr;
+        kr = next;
+        next = t;
+        if (!thetaZero) {
+          windowRows(tr, next, tmp, win, j0, j1);
+          t = tr;
+          tr = next;
+          next = t;
+        }
+        pixels = win.hOut() * win.wOut();
+        clock = Phases.lap(Phases.WINDOW, clock);
+      } else if (stage instanceof Segment seg) {
+        if (thetaZero) {
+          for (int p = 0; p < pixels; p++) {
+            Arrays.fill(tr[p], j0, j1, 0.0);
+          }
+          thetaZero = false;
+        }
+        Variances[] rv = rowTrace.segments[s];
+        Variances[] cv = colTrace.segments[s];
+        for (int p = 0; p < pixels; p++) {
+          seg.chain().row(rv[p], i, cv[p], kr[p], tr[p], j0, j1 - j0, diagonal, work);
+        }
+        clock = Phases.lap(Phases.POINTWISE, clock);
+      }
+    }
+    int at = i * n2;
+    double[] ks = work.a;
+    double[] ts = work.b;
+    Arrays.fill(ks, j0, j1, 0.0);
+    Arrays.fill(ts, j0, j1, 0.0);
+    for (int p = 0; p < pixels; p++) {
+      double[] kp = kr[p];
+      double[] tp = tr[p];
+      for (int j = j0; j < j1; j++) {
+        ks[j] += kp[j];
+        ts[j] += thetaZero ? 0.0 : tp[j];
+      }
+    }
+    for (int j = j0; j < j1; j++) {
+      k[at + j] = ks[j] / pixels;
+      theta[at + j] = ts[j] / pixels;
+    }
+    Phases.lap(Phases.REDUCE, clock);
   }
 
   /**

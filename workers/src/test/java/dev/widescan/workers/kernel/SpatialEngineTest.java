@@ -10,6 +10,7 @@ import dev.widescan.workers.nn.Parameterization;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -118,21 +119,44 @@ class SpatialEngineTest {
   @MethodSource("networks")
   void tilesAssembleBitForBitAndBlocksAreBitSymmetric(
       String name, ImageShape shape, List<String> layers, Parameterization parameterization) {
-    ConvNetwork net = network(layers, shape, parameterization);
-    Matrix x = images(6, shape, 21);
-    KernelState whole = NeuralKernels.tile(net, x, 0, 6, 0, 6);
-    KernelState upper = NeuralKernels.tile(net, x, 0, 2, 2, 6);
-    KernelState first = NeuralKernels.tile(net, x, 0, 2, 0, 2);
-    KernelState second = NeuralKernels.tile(net, x, 2, 6, 2, 6);
+    assertTilesAssemble(network(layers, shape, parameterization), shape, 6, 2);
+  }
+
+  /** CNN-VEC, on more columns than one pass of the diagonal path takes. */
+  @Test
+  void spatialDiagonalTilesAssembleBitForBit() {
+    ImageShape shape = new ImageShape(6, 5, 2);
+    ConvNetwork net =
+        network(
+            List.of(
+                conv(3, 3, 1, "same"),
+                "relu",
+                conv(3, 3, 1, "same"),
+                "relu",
+                "flatten",
+                "dense(W_std=1.1, b_std=0.2)"),
+            shape,
+            Parameterization.NTK);
+    assertTrue(!net.fullSpatial());
+    assertTilesAssemble(net, shape, 150, 70);
+  }
+
+  /** The n × n block against its tiles split at {@code split}, its symmetry and its diagonal. */
+  private static void assertTilesAssemble(ConvNetwork net, ImageShape shape, int n, int split) {
+    Matrix x = images(n, shape, 21);
+    KernelState whole = NeuralKernels.tile(net, x, 0, n, 0, n);
+    KernelState upper = NeuralKernels.tile(net, x, 0, split, split, n);
+    KernelState first = NeuralKernels.tile(net, x, 0, split, 0, split);
+    KernelState second = NeuralKernels.tile(net, x, split, n, split, n);
     double[][] diagonal = NeuralKernels.diagonal(net, x);
-    for (int i = 0; i < 6; i++) {
-      for (int j = 0; j < 6; j++) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
         assertEquals(whole.nngp().get(j, i), whole.nngp().get(i, j), 0.0, "nngp symmetric");
         assertEquals(whole.ntk().get(j, i), whole.ntk().get(i, j), 0.0, "ntk symmetric");
-        KernelState tile = i < 2 ? (j < 2 ? first : upper) : (j < 2 ? null : second);
+        KernelState tile = i < split ? (j < split ? first : upper) : (j < split ? null : second);
         if (tile != null) {
-          int r = i < 2 ? i : i - 2;
-          int c = j < 2 ? j : j - 2;
+          int r = i < split ? i : i - split;
+          int c = j < split ? j : j - split;
           assertEquals(whole.nngp().get(i, j), tile.nngp().get(r, c), 0.0, "nngp tile");
           assertEquals(whole.ntk().get(i, j), tile.ntk().get(r, c), 0.0, "ntk tile");
         }
