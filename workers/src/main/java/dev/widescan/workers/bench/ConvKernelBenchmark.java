@@ -38,11 +38,15 @@ import java.util.Optional;
  * gap} (default n), its time at n extrapolated from its rate. Without {@code data}, Fashion-MNIST
  * is read from {@link FashionMnist#SYSTEM_DIR} or the bundled subset (2000 train, 1000 test).
  *
- * <p>Flops are counted per pixel pair from the geometry, as the engine does them: the input product
- * 2·C; a window sum over the valid taps, first along rows then along columns, (taps − 1) adds per
- * pass and one multiply by 1/(kh·kw); Dense 4 (K and Θ); the arc-cosine ReLU {@value #RELU_FLOPS}
- * (every +, −, ×, ÷ and √ of its two passes, an FMA as 2, min/max/abs as 0); global average pooling
- * or flatten one add each for K and Θ. The first conv's Θ is zero and not windowed.
+ * <p>Flops are counted per pixel pair (CNN-GAP) or per pixel (CNN-VEC) from the geometry, as the
+ * engine does them: the input product 2·C; a window sum over the valid taps, first along image rows
+ * then along image columns, (taps − 1) adds per pass and one multiply by 1/(kh·kw); Dense 4 (K and
+ * Θ); the arc-cosine ReLU {@value #RELU_FLOPS} (every +, −, ×, ÷ and √ of its two passes, an FMA as
+ * 2, min/max/abs as 0); global average pooling or flatten one add each for K and Θ. The first
+ * conv's Θ is zero and not windowed. Not counted: copies (the shifted copies that let C2 vectorize
+ * the window sums), the adds of padding zeros, and the CNN-VEC path's add of each sum's first tap
+ * to zero. FC: the input product 2·d (its DGEMM's padding not counted), then Dense and ReLU per
+ * layer.
  */
 public final class ConvKernelBenchmark {
   static final int RELU_FLOPS = 56;

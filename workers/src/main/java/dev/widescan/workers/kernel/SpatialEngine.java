@@ -1344,7 +1344,7 @@ final class SpatialEngine {
   }
 
   /** Columns per pass of the diagonal path: its pixels × columns rows then stay in cache. */
-  private static final int DIAGONAL_CHUNK = 64;
+  private static final int DIAGONAL_CHUNK = 512;
 
   /**
    * A thread's rows for the diagonal path in one block, [pixel][column]: indexed by column like the
