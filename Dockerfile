@@ -10,4 +10,6 @@ WORKDIR /opt/widescan
 COPY --from=build /src/orchestrator/target/quarkus-app/ /opt/widescan/app/
 COPY --from=build /src/workers/target/workers-job.jar /opt/widescan/workers-job.jar
 EXPOSE 8080
-ENTRYPOINT ["java", "-Dquarkus.http.host=0.0.0.0", "-jar", "/opt/widescan/app/quarkus-run.jar"]
+# Listens on loopback unless told otherwise: docker-compose.yml sets QUARKUS_HTTP_HOST=0.0.0.0 and
+# WIDESCAN_AUTH_INSECURE_ALLOW_REMOTE=true (the API has no authentication yet; see the README's Security).
+ENTRYPOINT ["java", "-jar", "/opt/widescan/app/quarkus-run.jar"]

@@ -2,6 +2,7 @@ package dev.widescan.orchestrator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /** widescan's own settings; the datasource is configured the usual Quarkus way. */
@@ -15,6 +16,8 @@ public interface WidescanConfig {
   Units units();
 
   Kernel kernel();
+
+  Spec spec();
 
   /** Directory with the datasets' files; empty = /usr/share/datasets, then the bundled subset. */
   Optional<String> dataDir();
@@ -30,6 +33,30 @@ public interface WidescanConfig {
   @WithDefault("http://localhost:${quarkus.http.port:8080}")
   String publicUrl();
 
+  Http http();
+
+  Auth auth();
+
+  /** Which requests the HTTP service answers; see {@code RequestGuard}. */
+  interface Http {
+    /**
+     * Host names (or {@code name:port}) besides the loopback ones that a request's {@code Host}
+     * header may name: the names users type to reach this service when it listens beyond loopback.
+     * A name without a port is allowed on any port (a proxy in front may listen on another).
+     */
+    Optional<List<String>> allowedHosts();
+  }
+
+  /** Authentication: none yet, so the service is meant for its own machine only. */
+  interface Auth {
+    /**
+     * Allow {@code quarkus.http.host} to be a non-loopback address although the API has no
+     * authentication: anyone who can reach the port can then submit, cancel and read every sweep.
+     */
+    @WithDefault("false")
+    boolean insecureAllowRemote();
+  }
+
   /**
    * Read at start-up by {@code EmbeddedPostgresConfigSourceFactory}; listed here to document them.
    */
@@ -40,6 +67,20 @@ public interface WidescanConfig {
       /** Data directory of the embedded PostgreSQL, kept across restarts. */
       @WithDefault("${user.home}/.widescan/postgres")
       String dir();
+
+      /**
+       * Where the PostgreSQL binaries are unpacked: owner-only, under the widescan directory (zonky
+       * would use {@code /tmp/embedded-pg}, shared by every user of the machine).
+       */
+      @WithDefault("${user.home}/.widescan/postgres-bin")
+      String binDir();
+
+      /**
+       * PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on). Only tests
+       * turn this off, for speed: with fsync off an OS crash can corrupt the whole cluster.
+       */
+      @WithDefault("true")
+      boolean durable();
 
       /** Its port; 0 picks a free one. */
       @WithDefault("0")
@@ -90,6 +131,12 @@ public interface WidescanConfig {
      */
     @WithDefault("4096")
     int tileSize();
+  }
+
+  interface Spec {
+    /** The largest spec body accepted, in bytes (a larger one is answered 413); at most 16 MiB. */
+    @WithDefault("1048576")
+    int maxBytes();
   }
 
   interface Units {

@@ -323,6 +323,60 @@ class DashboardBrowserTest {
   }
 
   /** The sweep's NNGP and NTK result rows, as the API serves them. */
+  @Test
+  void offersConvolutionalArchitecturesOneAtATimeAndShowsTheirLayers() throws Exception {
+    long id =
+        Sweeps.submit(
+            """
+            name: browser-conv
+            dataset: {name: fashion-mnist, train: 60, test: 30}
+            model:
+              layers: [[avg_pool(window=4), conv(filter=3), relu, flatten, dense],
+                       [avg_pool(window=4), conv(filter=3), relu, global_avg_pool, dense]]
+              W_std: 1.4142135623730951
+              b_std: 0.1
+            kernel: {kinds: [nngp], diag_reg: [0.001], t: [inf]}
+            """);
+    assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
+    List<JsonNode> rows = kernelRows(id);
+    assertEquals(2, rows.size());
+    browser.get(root + "sweep.html?id=" + id);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    WebElement chart = browser.findElement(By.cssSelector("[data-testid=kernel-time]"));
+    Select layout = new Select(wait.until(b -> b.findElement(By.id("filter-layout"))));
+    assertEquals(
+        List.of(
+            "avg_pool(window=4)>(conv(filter=3)>relu)×L>flatten>dense",
+            "avg_pool(window=4)>(conv(filter=3)>relu)×L>global_avg_pool>dense"),
+        layout.getOptions().stream().map(o -> o.getAttribute("value")).sorted().toList());
+    for (JsonNode row : rows) {
+      String architecture = row.get("architecture").asText();
+      String readout = architecture.contains("global_avg_pool") ? "global_avg_pool" : "flatten";
+      String value =
+          layout.getOptions().stream()
+              .map(o -> o.getAttribute("value"))
+              .filter(v -> v.contains(readout))
+              .findFirst()
+              .orElseThrow();
+      layout.selectByValue(value);
+      double expected = row.get("test_accuracy").asDouble();
+      wait.until(
+          b ->
+              List.of(expected)
+                  .equals(
+                      ((JavascriptExecutor) b)
+                          .executeScript(
+                              "return [...new Set(echarts.getInstanceByDom(arguments[0]).getOption()"
+                                  + ".series.flatMap(s => s.data.map(p => p[1])))]",
+                              chart)));
+      // The results table spells each row's layers out.
+      wait.until(
+          b ->
+              b.findElements(By.cssSelector("td.architecture")).stream()
+                  .anyMatch(td -> td.getText().equals(architecture)));
+    }
+  }
+
   private static List<JsonNode> kernelRows(long id) throws Exception {
     String body =
         given().get("/api/sweeps/" + id + "/results").then().statusCode(200).extract().asString();

@@ -81,7 +81,7 @@ class DatasetSubmissionTest {
     assertTrue(
         rows.getDouble("find { it.model == 'ntk' }.test_accuracy") > 0.6, rows.prettyPrint());
     assertTrue(
-        rows.getDouble("find { it.model == 'finite' }.test_accuracy") > 0.15, rows.prettyPrint());
+        rows.getDouble("find { it.model == 'finite' }.test_accuracy") > 0.12, rows.prettyPrint());
   }
 
   private static String spec(String dataset, int train) {

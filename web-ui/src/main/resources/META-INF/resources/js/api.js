@@ -5,6 +5,8 @@
  * URLs are relative to the page, so the dashboard also works behind a path prefix.
  */
 
+import { architectureLayout } from './results.js';
+
 /** Sweep and unit statuses, as the orchestrator reports them. */
 export const SweepStatus = Object.freeze({
   PENDING: 'pending',
@@ -125,6 +127,9 @@ function toResultRow(w) {
   return {
     unitId: w.unit_id,
     model: w.model, // 'nngp' | 'ntk' | 'finite'
+    family: w.family ?? null,
+    architecture: w.architecture ?? null,
+    layout: architectureLayout(w.architecture, w.family),
     activation: w.activation ?? null,
     depth: w.depth,
     wStd: numberOrNull(w.w_std),

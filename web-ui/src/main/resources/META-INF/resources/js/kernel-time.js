@@ -157,6 +157,7 @@ function summary({ ntk, nngp }, metric, architecture, best) {
 /** "depth 1, relu, W_std = 1.414, b_std = 0.1" (and the width of a standard-parameterization NTK). */
 function describe(a) {
   return [
+    a.layout,
     `depth ${a.depth}`,
     a.activation,
     a.wStd !== null ? `W_std = ${formatNumber(a.wStd, 3)}` : null,

@@ -31,6 +31,7 @@ const isFinite = (row) => row.model === Model.FINITE || row.model === Model.ENSE
 export const FILTERS = Object.freeze([
   // The architecture beyond depth (drawn as separate series): one at a time, never averaged.
   ...[
+    ['layout', 'Architecture'],
     ['activation', 'Activation'],
     ['wStd', 'W_std'],
     ['bStd', 'b_std'],
@@ -93,6 +94,32 @@ export const FILTERS = Object.freeze([
     alwaysShow: true,
   },
 ]);
+
+/**
+ * What an architecture is apart from its depth, so that a sweep over depth draws one line per
+ * depth and a sweep over readouts, filters or layer lists offers them as a choice: the canonical
+ * layer string with every run of [dense or conv, activation] pairs written once as `(…)×L`
+ * (`conv(filter=3)>relu>conv(filter=3)>relu>flatten>dense` → `(conv(filter=3)>relu)×L>flatten>dense`).
+ * Null for fully-connected rows (their depth and activation say everything) and rows without one.
+ */
+export function architectureLayout(architecture, family) {
+  if (!architecture || family === 'fc') return null;
+  const terms = architecture.split('>');
+  const weighted = (t) => /^(dense|conv)\b/.test(t);
+  const structural = (t) => /^(dense|conv|avg_pool|global_avg_pool|flatten)\b/.test(t);
+  const out = [];
+  for (let i = 0; i < terms.length; ) {
+    const pair = terms[i] + '>' + terms[i + 1];
+    if (i + 1 < terms.length && weighted(terms[i]) && !structural(terms[i + 1])) {
+      while (i + 1 < terms.length && terms[i] + '>' + terms[i + 1] === pair) i += 2;
+      out.push('(' + pair + ')×L');
+    } else {
+      out.push(terms[i]);
+      i += 1;
+    }
+  }
+  return out.join('>');
+}
 
 /** Distinct non-null values of row[key], sorted (numbers ascending, strings alphabetically). */
 export function distinct(rows, key) {
@@ -221,6 +248,7 @@ export function kernelLimits(rows) {
 export function kernelArchitecture(row) {
   return {
     depth: row.depth,
+    layout: row.layout ?? null,
     activation: row.activation ?? null,
     wStd: row.wStd ?? null,
     bStd: row.bStd ?? null,
@@ -228,7 +256,8 @@ export function kernelArchitecture(row) {
   };
 }
 
-export const architectureKey = (a) => JSON.stringify([a.depth, a.activation, a.wStd, a.bStd, a.width]);
+export const architectureKey = (a) =>
+  JSON.stringify([a.depth, a.layout, a.activation, a.wStd, a.bStd, a.width]);
 
 /**
  * The kernel architectures among these rows, one per key: those of the NTK rows, or of the
@@ -243,6 +272,7 @@ export function kernelArchitectures(rows) {
   return [...byKey.values()].sort(
     (a, b) =>
       order(a.depth, b.depth) ||
+      order(a.layout, b.layout) ||
       order(a.activation, b.activation) ||
       order(a.wStd, b.wStd) ||
       order(a.bStd, b.bStd) ||
@@ -255,6 +285,7 @@ function ofArchitecture(row, a) {
   const own = kernelArchitecture(row);
   return (
     own.depth === a.depth &&
+    own.layout === a.layout &&
     own.activation === a.activation &&
     own.wStd === a.wStd &&
     own.bStd === a.bStd &&

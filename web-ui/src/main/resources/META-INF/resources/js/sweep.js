@@ -329,6 +329,7 @@ function renderTable() {
         { class: `model-${r.model}` },
         num(r.unitId),
         h('td', { text: r.model }),
+        h('td', { class: 'architecture', text: r.architecture ?? '—' }),
         num(r.depth),
         num(r.width),
         h('td', { text: r.parameterization ?? '—' }),

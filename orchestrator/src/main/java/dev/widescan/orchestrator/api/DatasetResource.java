@@ -18,10 +18,11 @@ public class DatasetResource {
     this.datasets = datasets;
   }
 
-  public record Listing(List<String> searchPath, List<DatasetInfo> datasets) {}
+  /** The datasets; where they lie on the server is for its log and its administrator. */
+  public record Listing(List<DatasetInfo> datasets) {}
 
   @GET
   public Listing list() {
-    return new Listing(datasets.searchPath(), datasets.available());
+    return new Listing(datasets.available());
   }
 }

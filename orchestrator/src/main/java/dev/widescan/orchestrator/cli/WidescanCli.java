@@ -33,6 +33,7 @@ import picocli.CommandLine.ParentCommand;
       WidescanCli.Results.class,
       WidescanCli.Steer.class,
       WidescanCli.DatasetsCommand.class,
+      WidescanCli.Admin.class,
       CommandLine.HelpCommand.class
     })
 public final class WidescanCli {
@@ -199,5 +200,80 @@ public final class WidescanCli {
     public Integer call() {
       return cli.call(spec, cli.request("/api/datasets").GET());
     }
+  }
+
+  @Command(
+      name = "admin",
+      description =
+          "Back up or restore the orchestrator's database and artifact store (run on the"
+              + " orchestrator's machine: FILE is read and written by the service).",
+      subcommands = {WidescanCli.Backup.class, WidescanCli.Restore.class})
+  static final class Admin {
+    @ParentCommand WidescanCli cli;
+  }
+
+  @Command(
+      name = "backup",
+      description =
+          "Write a backup (database and artifacts, one zip file, owner-only) to FILE; a running"
+              + " service keeps working meanwhile.")
+  static final class Backup implements Callable<Integer> {
+    @ParentCommand Admin admin;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Option(
+        names = "--no-artifacts",
+        description = "Leave the artifact store out (copy its directory alongside yourself).")
+    boolean noArtifacts;
+
+    @Override
+    public Integer call() {
+      return admin.cli.call(
+          spec,
+          admin
+              .cli
+              .request(
+                  "/api/admin/backup?file="
+                      + encode(file.toAbsolutePath().normalize().toString())
+                      + (noArtifacts ? "&artifacts=false" : ""))
+              .timeout(Duration.ofHours(6))
+              .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+  }
+
+  @Command(
+      name = "restore",
+      description =
+          "Replace the database with the backup in FILE and put its artifacts back; refused while"
+              + " units compute.")
+  static final class Restore implements Callable<Integer> {
+    @ParentCommand Admin admin;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      if (!Files.isRegularFile(file)) {
+        spec.commandLine().getErr().println("no backup file at " + file.toAbsolutePath());
+        return 2;
+      }
+      return admin.cli.call(
+          spec,
+          admin
+              .cli
+              .request(
+                  "/api/admin/restore?file=" + encode(file.toAbsolutePath().normalize().toString()))
+              .timeout(Duration.ofHours(6))
+              .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -1,13 +1,7 @@
 package dev.widescan.orchestrator.db;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,43 +10,72 @@ import org.jboss.logging.Logger;
 /**
  * The one embedded PostgreSQL of this JVM: a real server whose data directory survives restarts.
  * Started lazily the first time the datasource URL is asked for, stopped by {@link #stop()} after
- * everything that uses it.
+ * everything that uses it. A watchdog restarts the postmaster on the same port if it dies (a {@code
+ * kill -9}, the OOM killer): PostgreSQL's crash recovery replays the write-ahead log, so every
+ * committed unit is still there, and the pool and the Flink job reconnect.
  */
 public final class EmbeddedPostgresServer {
   private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
   private static final CountDownLatch APPLICATION_STOPPED = new CountDownLatch(1);
-  private static EmbeddedPostgres server;
-  private static Path dataDirectory;
+  private static final long WATCH_MILLIS = 500;
+  private static EmbeddedDatabase server;
+  private static Thread watchdog;
+  private static int restarts;
 
   private EmbeddedPostgresServer() {}
 
   /** The JDBC URL of the server, starting it on the first call. */
-  public static synchronized String jdbcUrl(Path dataDir, int port, boolean fresh) {
+  public static synchronized String jdbcUrl(EmbeddedDatabase.Settings settings) {
     if (server == null) {
-      server = start(dataDir, port, fresh);
-      dataDirectory = dataDir;
+      server = EmbeddedDatabase.start(settings);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(EmbeddedPostgresServer::stopAfterApplication, "embedded-postgres-stop"));
-    } else if (!dataDir.equals(dataDirectory)) {
+      watchdog = new Thread(EmbeddedPostgresServer::watch, "embedded-postgres-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    } else if (!settings.dataDir().equals(server.settings().dataDir())) {
       throw new IllegalStateException(
           "embedded Postgres already runs on "
-              + dataDirectory
+              + server.settings().dataDir()
               + "; can't serve a second data directory "
-              + dataDir);
+              + settings.dataDir());
     }
-    return server.getJdbcUrl("postgres", "postgres");
+    return server.jdbcUrl();
+  }
+
+  /** The password of the running server (read from its owner-only file at start). */
+  public static synchronized String password() {
+    if (server == null) {
+      throw new IllegalStateException("the embedded PostgreSQL is not running");
+    }
+    return server.password();
   }
 
   public static synchronized Optional<Path> running() {
-    return Optional.ofNullable(server).map(s -> dataDirectory);
+    return Optional.ofNullable(server).map(s -> s.settings().dataDir());
+  }
+
+  /** The running server, for the admin tasks and tests that need its process or settings. */
+  public static synchronized Optional<EmbeddedDatabase> current() {
+    return Optional.ofNullable(server);
+  }
+
+  /** How often the watchdog found the postmaster dead and started it again. */
+  public static synchronized int restarts() {
+    return restarts;
   }
 
   public static synchronized void stop() throws IOException {
     if (server != null) {
-      LOG.infof("stopping embedded PostgreSQL (data in %s)", dataDirectory);
-      server.close();
+      LOG.infof("stopping embedded PostgreSQL (data in %s)", server.settings().dataDir());
+      EmbeddedDatabase s = server;
       server = null;
+      if (watchdog != null) {
+        watchdog.interrupt();
+        watchdog = null;
+      }
+      s.close();
     }
   }
 
@@ -60,6 +83,60 @@ public final class EmbeddedPostgresServer {
   public static void applicationStopped() {
     APPLICATION_STOPPED.countDown();
     stopQuietly();
+  }
+
+  private static void watch() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(WATCH_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (EmbeddedPostgresServer.class) {
+        if (server == null || Thread.currentThread() != watchdog) {
+          return;
+        }
+        if (!server.postmasterAlive()) {
+          restartDeadPostmaster();
+        }
+      }
+    }
+  }
+
+  /**
+   * The old postmaster's children notice its death and exit; until the last one has, its shared
+   * memory is in use and a new postmaster refuses to start, hence the retries. Same port, so the
+   * JDBC URL everybody holds stays right.
+   */
+  private static void restartDeadPostmaster() {
+    EmbeddedDatabase dead = server;
+    LOG.warnf(
+        "the embedded PostgreSQL's postmaster (pid %d) died; starting it again on port %d",
+        dead.postmasterPid(), dead.port());
+    try {
+      dead.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing the dead server: " + e.getMessage());
+    }
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 60; attempt++) {
+      try {
+        server = EmbeddedDatabase.start(dead.settings().withPort(dead.port()));
+        restarts++;
+        LOG.infof("embedded PostgreSQL is back (pid %d)", server.postmasterPid());
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    server = dead;
+    LOG.error("could not restart the embedded PostgreSQL", last);
   }
 
   /**
@@ -81,74 +158,5 @@ public final class EmbeddedPostgresServer {
     } catch (IOException | RuntimeException e) {
       LOG.warn("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
     }
-  }
-
-  private static EmbeddedPostgres start(Path dataDir, int port, boolean fresh) {
-    try {
-      Files.createDirectories(dataDir);
-      stopOrphanedPostmaster(dataDir);
-      if (fresh) {
-        deleteContents(dataDir);
-      }
-      LOG.infof("starting embedded PostgreSQL with data in %s", dataDir);
-      EmbeddedPostgres.Builder builder =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataDir)
-              .setCleanDataDirectory(false)
-              .setRegisterShutdownHook(false)
-              .setPGStartupWait(Duration.ofSeconds(60))
-              .setServerConfig("max_connections", "100")
-              .setServerConfig("listen_addresses", "127.0.0.1");
-      if (port > 0) {
-        builder.setPort(port);
-      }
-      return builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "embedded PostgreSQL failed to start in " + dataDir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteContents(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        if (!p.equals(dir)) {
-          Files.delete(p);
-        }
-      }
-    }
-  }
-
-  /**
-   * After a {@code kill -9} of the JVM the postmaster lives on and holds {@code postmaster.pid}; a
-   * new server on the same directory would refuse to start. Stop that orphan first.
-   */
-  static void stopOrphanedPostmaster(Path dataDir) throws IOException {
-    Path pidFile = dataDir.resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
-      return;
-    }
-    List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
-    long pid;
-    try {
-      pid = Long.parseLong(lines.get(0).trim());
-    } catch (RuntimeException e) {
-      Files.deleteIfExists(pidFile);
-      return;
-    }
-    Optional<ProcessHandle> process = ProcessHandle.of(pid);
-    boolean isPostgres =
-        process.flatMap(p -> p.info().command()).map(c -> c.contains("postgres")).orElse(false);
-    if (process.isPresent() && process.get().isAlive() && isPostgres) {
-      LOG.warnf(
-          "stopping an orphaned postmaster (pid %d) left on %s by an earlier run", pid, dataDir);
-      process.get().destroy();
-      try {
-        process.get().onExit().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        process.get().destroyForcibly();
-      }
-    }
-    Files.deleteIfExists(pidFile);
   }
 }

@@ -107,12 +107,11 @@ public class FlinkRunner {
   private void startEmbedded() throws Exception {
     int parallelism = config.flink().parallelism();
     Configuration flinkConfig = new Configuration();
-    flinkConfig.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     flinkConfig.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
     miniCluster =
-        new MiniCluster(
+        new LoopbackMiniCluster(
             new MiniClusterConfiguration.Builder()
-                .setConfiguration(flinkConfig)
+                .setConfiguration(LoopbackMiniCluster.loopbackOnly(flinkConfig))
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(parallelism)
                 .withRandomPorts()
@@ -222,6 +221,16 @@ public class FlinkRunner {
       return Optional.of(JobStatus.FAILED);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The embedded MiniCluster's REST address (loopback, no handlers), or empty when Flink is not
+   * embedded.
+   */
+  public Optional<java.net.URI> embeddedRestAddress() throws Exception {
+    return miniCluster == null
+        ? Optional.empty()
+        : Optional.of(miniCluster.getRestAddress().get(10, TimeUnit.SECONDS));
   }
 
   public String mode() {

@@ -28,7 +28,32 @@ final class SpecFields {
   }
 
   String path(String field) {
-    return path.isEmpty() ? field : path + "." + field;
+    return path.isEmpty() ? shorten(field) : path + "." + shorten(field);
+  }
+
+  private static final int SHOWN = 60;
+
+  /** The longest text a parsed field (an activation, a preprocessing rule, ...) may have. */
+  static final int MAX_PARSED_LENGTH = 1000;
+
+  private boolean tooLong(String text, String where) {
+    if (text.length() <= MAX_PARSED_LENGTH) {
+      return false;
+    }
+    error(where, "is " + text.length() + " characters long; expected at most " + MAX_PARSED_LENGTH);
+    return true;
+  }
+
+  /**
+   * Submitted text as an error quotes it: at most {@value #SHOWN} characters, then how long it was,
+   * so an error stays short whatever the spec holds.
+   */
+  static String shorten(String text) {
+    if (text.length() <= SHOWN) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(SHOWN - 1)) ? SHOWN - 1 : SHOWN;
+    return text.substring(0, end) + "… (" + text.length() + " characters)";
   }
 
   void error(String field, String message) {
@@ -91,6 +116,9 @@ final class SpecFields {
     String text = string(field, fallback, Set.of());
     if (text == null || text.equals(fallback)) {
       return text;
+    }
+    if (tooLong(text, path(field))) {
+      return fallback;
     }
     try {
       return canonical.apply(text);
@@ -189,6 +217,9 @@ final class SpecFields {
             error(item.path, "expected " + expected + ", got " + describe(item.node));
             return null;
           }
+          if (tooLong(item.node.asText(), item.path)) {
+            return null;
+          }
           try {
             return parse.apply(item.node.asText());
           } catch (IllegalArgumentException e) {
@@ -255,6 +286,61 @@ final class SpecFields {
     return out.stream().distinct().toList();
   }
 
+  /**
+   * Architectures as layer lists: one list of terms (YAML/JSON strings, e.g. {@code
+   * [conv(filter=3), relu, flatten, dense]}), the same as one string with terms separated by {@code
+   * >}, or a list of such lists (an axis of architectures). Each entry is the list's terms,
+   * unparsed.
+   */
+  List<List<String>> layerLists(String field) {
+    List<List<String>> out = new ArrayList<>();
+    if (!has(field)) {
+      return out;
+    }
+    JsonNode v = node.get(field);
+    String expected =
+        "a list of layer terms such as [conv(filter=3), relu, flatten, dense], one string with"
+            + " terms separated by '>', or a list of such lists";
+    if (v.isTextual()) {
+      out.add(List.of(v.asText().split(">", -1)));
+      return out;
+    }
+    if (!v.isArray() || v.isEmpty()) {
+      error(path(field), "expected " + expected + ", got " + describe(v));
+      return out;
+    }
+    boolean nested = v.get(0).isArray();
+    List<JsonNode> lists = new ArrayList<>();
+    if (nested) {
+      v.forEach(lists::add);
+    } else {
+      lists.add(v);
+    }
+    for (int i = 0; i < lists.size(); i++) {
+      JsonNode list = lists.get(i);
+      String where = nested ? path(field) + "[" + i + "]" : path(field);
+      if (!list.isArray() || list.isEmpty()) {
+        error(where, "expected " + expected + ", got " + describe(list));
+        continue;
+      }
+      List<String> terms = new ArrayList<>();
+      for (int j = 0; j < list.size(); j++) {
+        JsonNode term = list.get(j);
+        if (!term.isTextual() || term.asText().isBlank()) {
+          error(
+              where + "[" + j + "]",
+              "expected a layer term such as relu or conv(filter=3), got " + describe(term));
+        } else {
+          terms.add(term.asText());
+        }
+      }
+      if (terms.size() == list.size()) {
+        out.add(terms);
+      }
+    }
+    return out.stream().distinct().toList();
+  }
+
   /** Reports fields this object has but nobody asked for: most often a typo. */
   void rejectUnknown() {
     Iterator<String> names = node.fieldNames();
@@ -305,7 +391,7 @@ final class SpecFields {
       return "nothing";
     }
     if (v.isTextual()) {
-      return "'" + v.asText() + "'";
+      return "'" + shorten(v.asText()) + "'";
     }
     if (v.isObject()) {
       return "an object";

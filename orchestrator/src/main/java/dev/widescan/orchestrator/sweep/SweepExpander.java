@@ -1,6 +1,10 @@
 package dev.widescan.orchestrator.sweep;
 
+import dev.widescan.workers.arch.Architecture;
+import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.data.DatasetRequest;
+import dev.widescan.workers.kernel.NeuralKernels;
+import dev.widescan.workers.nn.Parameterization;
 import dev.widescan.workers.unit.ArchitectureSpec;
 import dev.widescan.workers.unit.DatasetSpec;
 import dev.widescan.workers.unit.EmpiricalUnitParams;
@@ -59,69 +63,63 @@ public final class SweepExpander {
               d.subset(),
               d.targets(),
               identity.apply(unplanned.request()));
-      for (String activation : m.activation()) {
-        for (int depth : m.depth()) {
-          for (double wStd : m.wStd()) {
-            for (double bStd : m.bStd()) {
-              for (var variant : spec.kernel().map(SweepSpec.Kernel::variants).orElse(List.of())) {
-                ArchitectureSpec kernelArch =
-                    new ArchitectureSpec(
-                        m.family(),
-                        activation,
-                        depth,
-                        wStd,
-                        bStd,
-                        variant.getKey(),
-                        variant.getValue());
-                addKernel(units, spec.kernel().orElseThrow(), data, kernelArch);
-              }
-              spec.finite()
-                  .ifPresent(
-                      f -> addFinite(units, f, data, m.family(), activation, depth, wStd, bStd));
-              spec.empirical()
-                  .ifPresent(
-                      e -> {
-                        SweepSpec.Kernel k =
-                            spec.kernel()
-                                .orElse(
-                                    new SweepSpec.Kernel(
-                                        List.of("nngp", "ntk"),
-                                        List.of(1e-4),
-                                        List.of("inf"),
-                                        List.of(),
-                                        List.of(),
-                                        false,
-                                        null));
-                        for (int width : e.width()) {
-                          for (String parameterization : e.parameterization()) {
-                            for (int seed : e.seeds()) {
-                              EmpiricalUnitParams params =
-                                  new EmpiricalUnitParams(
-                                      data,
-                                      new ArchitectureSpec(
-                                          m.family(),
-                                          activation,
-                                          depth,
-                                          wStd,
-                                          bStd,
-                                          parameterization,
-                                          width),
-                                      e.samples(),
-                                      seed,
-                                      k.kinds(),
-                                      k.diagReg(),
-                                      k.t());
-                              String hash = UnitJson.contentHash(UnitKind.EMPIRICAL, params);
-                              units.add(
-                                  new PlannedUnit(
-                                      UnitKind.EMPIRICAL, hash, hash, UnitJson.write(params)));
-                            }
-                          }
-                        }
-                      });
-            }
-          }
+      for (SweepSpec.Model.Point point : m.points()) {
+        String family = point.family();
+        String activation = point.activation();
+        int depth = point.depth();
+        double wStd = point.wStd();
+        double bStd = point.bStd();
+        String layers = point.layers();
+        for (var variant : spec.kernel().map(SweepSpec.Kernel::variants).orElse(List.of())) {
+          ArchitectureSpec kernelArch =
+              new ArchitectureSpec(
+                  family,
+                  activation,
+                  depth,
+                  wStd,
+                  bStd,
+                  variant.getKey(),
+                  variant.getValue(),
+                  layers);
+          addKernel(units, spec.kernel().orElseThrow(), data, kernelArch);
         }
+        spec.finite()
+            .ifPresent(f -> addFinite(units, f, data, family, activation, depth, wStd, bStd));
+        spec.empirical()
+            .ifPresent(
+                e -> {
+                  SweepSpec.Kernel k =
+                      spec.kernel()
+                          .orElse(
+                              new SweepSpec.Kernel(
+                                  List.of("nngp", "ntk"),
+                                  List.of(1e-4),
+                                  List.of("inf"),
+                                  List.of(),
+                                  List.of(),
+                                  false,
+                                  null));
+                  for (int width : e.width()) {
+                    for (String parameterization : e.parameterization()) {
+                      for (int seed : e.seeds()) {
+                        EmpiricalUnitParams params =
+                            new EmpiricalUnitParams(
+                                data,
+                                new ArchitectureSpec(
+                                    family, activation, depth, wStd, bStd, parameterization, width),
+                                e.samples(),
+                                seed,
+                                k.kinds(),
+                                k.diagReg(),
+                                k.t());
+                        String hash = UnitJson.contentHash(UnitKind.EMPIRICAL, params);
+                        units.add(
+                            new PlannedUnit(
+                                UnitKind.EMPIRICAL, hash, hash, UnitJson.write(params)));
+                      }
+                    }
+                  }
+                });
       }
     }
     return units;
@@ -216,11 +214,49 @@ public final class SweepExpander {
     }
   }
 
+  /**
+   * Checks every architecture against the data set's examples: a conv or pooling layer on vectors,
+   * a window larger than the image that reaches it, or a standard-parameterization kernel without
+   * the widths its fan-ins need, is a 400 naming the layer by its position.
+   *
+   * @param shape the data set's image shape, or null for vectors
+   */
+  public static void requireFits(SweepSpec spec, ImageShape shape) {
+    List<FieldError> errors = new ArrayList<>();
+    for (SweepSpec.Model.Point point : spec.model().points()) {
+      if (point.layers() == null) {
+        continue;
+      }
+      String field = spec.model().family().equals("layers") ? "model.layers" : "model";
+      try {
+        Architecture arch = Architecture.parse(point.layers(), point.wStd(), point.bStd());
+        arch.validate(shape);
+        for (var variant : spec.kernel().map(SweepSpec.Kernel::variants).orElse(List.of())) {
+          NeuralKernels.network(
+              arch,
+              Parameterization.parse(variant.getKey()),
+              variant.getValue() == null ? 0 : variant.getValue(),
+              shape);
+        }
+      } catch (IllegalArgumentException e) {
+        String message =
+            (spec.model().family().equals("layers") ? "" : point.layers() + ": ")
+                + e.getMessage()
+                + (shape == null ? "" : " (data set " + spec.dataset().name() + ": " + shape + ")");
+        if (errors.stream().noneMatch(err -> err.message().equals(message))) {
+          errors.add(new FieldError(field, message));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new SpecValidationException(errors);
+    }
+  }
+
   /** How many units {@link #expand} would produce, without building them. */
   public static long unitCount(SweepSpec spec) {
     SweepSpec.Model m = spec.model();
-    long perTrainSize =
-        (long) m.activation().size() * m.depth().size() * m.wStd().size() * m.bStd().size();
+    long perTrainSize = m.count();
     long kernel = spec.kernel().map(k -> (long) k.variants().size()).orElse(0L);
     long finite =
         spec.finite()

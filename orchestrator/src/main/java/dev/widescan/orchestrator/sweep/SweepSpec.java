@@ -1,5 +1,9 @@
 package dev.widescan.orchestrator.sweep;
 
+import dev.widescan.workers.arch.Architecture;
+import dev.widescan.workers.arch.LayerTerm;
+import dev.widescan.workers.arch.Padding;
+import dev.widescan.workers.nn.Activation;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,12 +43,125 @@ public record SweepSpec(
       String subset,
       String targets) {}
 
+  /**
+   * The architectures: a shorthand ({@code fc}, {@code cnn}, {@code myrtle}) over its axes, or
+   * explicit layer lists ({@code family = layers}). Axes that do not apply to the family are empty.
+   *
+   * @param layers for {@code family = layers}: one list of layer terms per architecture
+   */
   public record Model(
       String family,
       List<String> activation,
       List<Integer> depth,
       List<Double> wStd,
-      List<Double> bStd) {}
+      List<Double> bStd,
+      List<String> readout,
+      List<Integer> filter,
+      List<String> padding,
+      List<List<String>> layers) {
+
+    /** A fully-connected model (the only family before layer lists). */
+    public Model(
+        String family,
+        List<String> activation,
+        List<Integer> depth,
+        List<Double> wStd,
+        List<Double> bStd) {
+      this(family, activation, depth, wStd, bStd, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /**
+     * One architecture of the grid, as units and results carry it.
+     *
+     * @param layers the canonical layer list, or null for a fully-connected network (whose units
+     *     keep the hashes they had before layer lists)
+     */
+    public record Point(
+        String family, String activation, int depth, double wStd, double bStd, String layers) {}
+
+    /** Every architecture of the grid, in a stable order. */
+    public List<Point> points() {
+      List<Point> out = new java.util.ArrayList<>();
+      if (family.equals("fc")) {
+        for (String act : activation) {
+          for (int d : depth) {
+            for (double w : wStd) {
+              for (double b : bStd) {
+                out.add(new Point(family, act, d, w, b, null));
+              }
+            }
+          }
+        }
+        return out;
+      }
+      for (double w : wStd) {
+        for (double b : bStd) {
+          switch (family) {
+            case "layers" -> {
+              for (List<String> terms : layers) {
+                Architecture a = Architecture.parse(terms, w, b);
+                String act =
+                    a.layers().stream()
+                        .filter(t -> t instanceof LayerTerm.Act)
+                        .map(t -> ((LayerTerm.Act) t).activation().id())
+                        .findFirst()
+                        .orElse("identity");
+                out.add(new Point(family, act, a.weightedLayers() - 1, w, b, a.canonical()));
+              }
+            }
+            case "cnn" -> {
+              for (String act : activation) {
+                for (int d : depth) {
+                  for (String r : readout) {
+                    for (int f : filter) {
+                      for (String p : padding) {
+                        Architecture a =
+                            Architecture.cnn(
+                                d,
+                                Activation.parse(act),
+                                f,
+                                Padding.parse(p),
+                                Architecture.Readout.parse(r),
+                                w,
+                                b);
+                        out.add(new Point(family, act, d, w, b, a.canonical()));
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            case "myrtle" -> {
+              for (String act : activation) {
+                for (int d : depth) {
+                  Architecture a = Architecture.myrtle(d, Activation.parse(act), w, b);
+                  out.add(new Point(family, act, d, w, b, a.canonical()));
+                }
+              }
+            }
+            default -> throw new IllegalStateException("unknown family " + family);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** How many architectures {@link #points()} gives, without building them. */
+    public long count() {
+      long weights = (long) wStd.size() * bStd.size();
+      return switch (family) {
+        case "layers" -> weights * layers.size();
+        case "cnn" ->
+            weights
+                * activation.size()
+                * depth.size()
+                * readout.size()
+                * filter.size()
+                * padding.size();
+        default -> weights * activation.size() * depth.size();
+      };
+    }
+  }
 
   /**
    * @param parameterization ntk and/or standard; defaults to the finite side's parameterizations

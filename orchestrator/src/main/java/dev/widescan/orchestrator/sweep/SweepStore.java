@@ -83,7 +83,9 @@ public class SweepStore {
 
   /**
    * Stores a sweep and links it to its units in one transaction. A unit whose content hash is
-   * already known is reused as it is; one that had failed or been cancelled is queued again.
+   * already known is reused as it is; one that had failed or been cancelled is queued again. Units
+   * that wait to run join this sweep's queue, so that the workers' fair share of this sweep covers
+   * them even when an earlier sweep asked for them first.
    */
   public long create(
       String name,
@@ -111,11 +113,13 @@ public class SweepStore {
         try (PreparedStatement upsert =
                 c.prepareStatement(
                     """
-                    INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on)
-                    VALUES (?, ?, ?, ?::jsonb, ?)
+                    INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on, queue)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?)
                     ON CONFLICT (content_hash) DO UPDATE SET
                       status = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 'pending' ELSE work_unit.status END,
-                      attempts = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 0 ELSE work_unit.attempts END
+                      attempts = CASE WHEN work_unit.status IN ('failed', 'cancelled') THEN 0 ELSE work_unit.attempts END,
+                      queue = CASE WHEN work_unit.status IN ('pending', 'failed', 'cancelled') THEN EXCLUDED.queue
+                                   ELSE work_unit.queue END
                     RETURNING id
                     """);
             PreparedStatement link =
@@ -129,6 +133,7 @@ public class SweepStore {
             upsert.setString(4, u.paramsJson());
             Long[] dependsOn = u.dependsOn().stream().map(idsByHash::get).toArray(Long[]::new);
             upsert.setArray(5, c.createArrayOf("bigint", dependsOn));
+            upsert.setLong(6, sweepId);
             long unitId;
             try (ResultSet rs = upsert.executeQuery()) {
               rs.next();
@@ -169,20 +174,46 @@ public class SweepStore {
     }
   }
 
+  /** What a cancel did. */
+  public enum Cancel {
+    /** No sweep has that id. */
+    NO_SWEEP,
+    /** The sweep is cancelled (now or before). */
+    CANCELLED,
+    /** Every unit of the sweep had finished: nothing was cancelled and its status stays. */
+    FINISHED
+  }
+
   /**
    * Cancels a sweep: its pending units that no other live sweep needs are cancelled; running units
-   * finish, since their results stay valid for everyone. Returns false if there is no such sweep.
+   * finish, since their results stay valid for everyone. A sweep whose units have all finished is
+   * left as it is.
    */
-  public boolean cancel(long sweepId) throws SQLException {
+  public Cancel cancel(long sweepId) throws SQLException {
     return inTransaction(
         c -> {
-          if (update(
-                  c,
-                  "UPDATE sweep SET cancelled_at = coalesce(cancelled_at, now()) WHERE id = ?",
-                  sweepId)
-              == 0) {
-            return false;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+                  SELECT s.cancelled_at IS NOT NULL,
+                         EXISTS (SELECT 1 FROM sweep_unit su JOIN work_unit u ON u.id = su.unit_id
+                                  WHERE su.sweep_id = s.id AND u.status IN ('pending', 'running'))
+                    FROM sweep s WHERE s.id = ? FOR UPDATE
+                  """)) {
+            ps.setLong(1, sweepId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Cancel.NO_SWEEP;
+              }
+              if (!rs.getBoolean(1) && !rs.getBoolean(2)) {
+                return Cancel.FINISHED;
+              }
+            }
           }
+          update(
+              c,
+              "UPDATE sweep SET cancelled_at = coalesce(cancelled_at, now()) WHERE id = ?",
+              sweepId);
           update(
               c,
               """
@@ -194,7 +225,7 @@ public class SweepStore {
               """,
               sweepId,
               sweepId);
-          return true;
+          return Cancel.CANCELLED;
         });
   }
 
@@ -324,16 +355,30 @@ public class SweepStore {
     }
   }
 
-  /** A unit's training curve, step by step; empty for kernel units or unknown ids. */
-  public List<Map<String, Object>> curve(long unitId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT step, t, train_loss, train_accuracy, test_loss, test_accuracy"
-                    + " FROM training_curve WHERE unit_id = ? ORDER BY step")) {
-      ps.setLong(1, unitId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rows(rs);
+  /**
+   * A unit's training curve, step by step (empty for units that train nothing), or empty when the
+   * sweep has no such unit.
+   */
+  public Optional<List<Map<String, Object>>> curve(long sweepId, long unitId) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM sweep_unit WHERE sweep_id = ? AND unit_id = ?")) {
+        ps.setLong(1, sweepId);
+        ps.setLong(2, unitId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT step, t, train_loss, train_accuracy, test_loss, test_accuracy"
+                  + " FROM training_curve WHERE unit_id = ? ORDER BY step")) {
+        ps.setLong(1, unitId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return Optional.of(rows(rs));
+        }
       }
     }
   }

@@ -345,8 +345,9 @@ class SpecParserTest {
     SpecValidationException e =
         assertThrows(
             SpecValidationException.class, () -> SpecParser.parse("name: [unclosed", false));
-    assertEquals("(body)", e.errors().get(0).field());
-    assertTrue(e.errors().get(0).message().startsWith("is not valid YAML"));
+    // The parser stopped inside the list that name opened.
+    assertEquals("name[0]", e.errors().get(0).field());
+    assertTrue(e.errors().get(0).message().startsWith("is not valid YAML (line 1"));
   }
 
   private static final String TILED =
@@ -439,5 +440,141 @@ class SpecParserTest {
         assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, false));
     assertEquals("(grid)", e.errors().get(0).field());
     assertTrue(e.getMessage().contains("110000 units"), e.getMessage());
+  }
+
+  private static FieldError onlyError(String spec, boolean json) {
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec, json));
+    assertEquals(1, e.errors().size(), e.getMessage());
+    return e.errors().get(0);
+  }
+
+  @Test
+  void refusesANulCharacterInANameAndSaysWhere() {
+    FieldError e = onlyError(VALID.replace("name: small", "name: \"sm\\0all\""), false);
+    assertEquals("name", e.field());
+    assertEquals(
+        "contains the control character U+0000 at position 2; expected text without control"
+            + " characters",
+        e.message());
+    FieldError key = onlyError("{\"na\\u0000me\": \"x\"}", true);
+    assertTrue(
+        key.message().startsWith("as a key contains the control character U+0000"), key.message());
+  }
+
+  @Test
+  void refusesANameLongerThan200CharactersAndQuotesNoMoreThan60() {
+    String longName = "n".repeat(1_000_000);
+    FieldError e = onlyError(VALID.replace("name: small", "name: " + longName), false);
+    assertEquals("name", e.field());
+    assertEquals("is 1000000 characters long; expected at most 200", e.message());
+    assertEquals(
+        "small", SpecParser.parse(VALID.replace("name: small", "name: small"), false).name());
+    SpecParser.parse(VALID.replace("name: small", "name: " + "n".repeat(200)), false);
+    FieldError activation =
+        onlyError(VALID.replace("activation: relu", "activation: " + "r".repeat(10_000)), false);
+    assertEquals("model.activation", activation.field());
+    assertEquals("is 10000 characters long; expected at most 1000", activation.message());
+  }
+
+  @Test
+  void refusesDuplicateKeysInJsonAndYamlNamingTheKey() {
+    FieldError json =
+        onlyError(
+            "{\"name\": \"a\", \"dataset\": {\"name\": \"fashion-mnist\", \"train\": 10,"
+                + " \"train\": 20, \"test\": 5}}",
+            true);
+    assertEquals("dataset.train", json.field());
+    assertTrue(json.message().startsWith("is given twice (line 1, column "), json.message());
+    assertTrue(json.message().endsWith("; expected each key once"), json.message());
+    FieldError yaml = onlyError(VALID + "name: again\n", false);
+    assertEquals("name", yaml.field());
+    assertTrue(yaml.message().startsWith("is given twice (line 6"), yaml.message());
+  }
+
+  @Test
+  void refusesAnythingAfterTheSpecEnds() {
+    String json =
+        "{\"name\": \"j\", \"dataset\": {\"name\": \"fashion-mnist\", \"train\": 10, \"test\": 5},"
+            + " \"model\": {\"activation\": \"relu\", \"depth\": 1, \"W_std\": 1},"
+            + " \"kernel\": {}}";
+    SpecParser.parse(json, true);
+    FieldError trailing = onlyError(json + " {\"name\": \"k\"}", true);
+    assertEquals("(body)", trailing.field());
+    assertEquals(
+        "goes on after the spec ends (line 1, column 148); expected one JSON object",
+        trailing.message());
+    FieldError garbage = onlyError(json + " garbage", true);
+    assertEquals("(body)", garbage.field());
+    FieldError document = onlyError(VALID + "---\nname: second\n", false);
+    assertEquals("(body)", document.field());
+    assertTrue(
+        document.message().startsWith("goes on after the spec ends (line 7"), document.message());
+    assertTrue(document.message().endsWith("expected one YAML document"), document.message());
+  }
+
+  @Test
+  void blamesANotANumberOnItsFieldNotOnTheBody() {
+    FieldError nan = onlyError(VALID.replace("W_std: 1.5", "W_std: .nan"), false);
+    assertEquals("model.W_std", nan.field());
+    assertTrue(nan.message().startsWith("is not a number widescan reads (line 3"), nan.message());
+    assertTrue(nan.message().contains("'.nan'"), nan.message());
+    FieldError inList =
+        onlyError(VALID.replace("diag_reg: [0.0001, 0.01]", "diag_reg: [0.0001, .NaN]"), false);
+    assertEquals("kernel.diag_reg[1]", inList.field());
+  }
+
+  @Test
+  void boundsNestingAndAliases() {
+    String deep = "[".repeat(40) + "]".repeat(40);
+    FieldError yaml = onlyError("name: " + deep + "\n", false);
+    assertTrue(yaml.message().startsWith("is nested too deeply"), yaml.message());
+    FieldError json = onlyError("{\"name\": " + deep + "}", true);
+    assertTrue(json.message().startsWith("is nested too deeply"), json.message());
+    assertTrue(json.message().endsWith("expected at most 32 levels"), json.message());
+  }
+
+  @Test
+  void blamesATrainingSetTooLargeForAKernelOnDatasetTrainWithTheLimit() {
+    FieldError max = onlyError(VALID.replace("train: [100, 200]", "train: 2147483647"), false);
+    assertEquals("dataset.train", max.field());
+    assertEquals(
+        "a kernel on 2147483647 training examples can't be computed: its 2147483647 × 2147483647"
+            + " kernel is assembled in one array; expected at most 46340 with a kernel or"
+            + " empirical section",
+        max.message());
+    var tree =
+        SpecParser.readTree(VALID.replace("train: [100, 200]", "train: [100, 60000]"), false);
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.validate(tree, 4096));
+    assertEquals(List.of("dataset.train[1]"), e.errors().stream().map(FieldError::field).toList());
+    SpecParser.parse(VALID.replace("train: [100, 200]", "train: 46340"), false);
+    // Without a kernel, finite networks on that many examples are the dataset's business.
+    String finiteOnly = VALID.replace("kernel: {diag_reg: [0.0001, 0.01], t: [10, inf]}\n", "");
+    SpecParser.parse(finiteOnly.replace("train: [100, 200]", "train: 60000"), false);
+  }
+
+  @Test
+  void refusesATileLargerThanOneArrowStreamHolds() {
+    FieldError e = onlyError(TILED.replace("tile_size: 128", "tile_size: 20000"), false);
+    assertEquals("kernel.tile_size", e.field());
+    assertTrue(e.message().endsWith("expected at most 11400"), e.message());
+    SpecParser.parse(TILED.replace("tile_size: 128", "tile_size: 11400"), false);
+  }
+
+  @Test
+  void listsTheFirst50ErrorsAndCountsTheRest() {
+    StringBuilder spec = new StringBuilder(VALID);
+    for (int i = 0; i < 20_000; i++) {
+      spec.append("unknown_").append(i).append(": 1\n");
+    }
+    SpecValidationException e =
+        assertThrows(SpecValidationException.class, () -> SpecParser.parse(spec.toString(), false));
+    assertEquals(51, e.errors().size());
+    assertEquals("unknown_0", e.errors().get(0).field());
+    assertEquals(
+        new FieldError("(more)", "and 19950 more errors not listed; fix these and submit again"),
+        e.errors().get(50));
+    assertTrue(e.getMessage().length() < 20_000, e.getMessage().length() + " characters");
   }
 }

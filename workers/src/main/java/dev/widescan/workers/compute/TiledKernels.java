@@ -9,10 +9,6 @@ import dev.widescan.workers.kernel.Layer;
 import dev.widescan.workers.kernel.NeuralKernels;
 import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.unit.KernelTile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -57,7 +53,8 @@ final class TiledKernels {
    *
    * @throws IllegalArgumentException if the artifacts are not exactly the grid's tiles in order
    */
-  static KernelBlocks assemble(Layer network, Dataset data, int tileSize, List<String> artifacts) {
+  static KernelBlocks assemble(
+      Layer network, Dataset data, int tileSize, List<String> artifacts, ArtifactStore store) {
     int n = data.xTrain().rows();
     int m = data.xTest().rows();
     List<KernelTile> grid = KernelTile.grid(n, m, tileSize);
@@ -79,7 +76,7 @@ final class TiledKernels {
     Matrix nngpTest = Matrix.zeros(m, n);
     Matrix ntkTest = Matrix.zeros(m, n);
     for (int i = 0; i < grid.size(); i++) {
-      TileKernels tile = read(artifacts.get(i));
+      TileKernels tile = read(store, artifacts.get(i));
       if (!tile.tile().equals(grid.get(i))) {
         throw new IllegalArgumentException(
             "tile artifact "
@@ -98,15 +95,11 @@ final class TiledKernels {
         nngpTrain, nngpTest, null, ntkTrain, ntkTest, null, diagonal[0], diagonal[1]);
   }
 
-  private static TileKernels read(String artifact) {
+  private static TileKernels read(ArtifactStore store, String artifact) {
     if (artifact == null) {
       throw new IllegalArgumentException("a kernel tile this unit needs left no artifact");
     }
-    try {
-      return KernelTileCodec.decode(Files.readAllBytes(Path.of(artifact)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("can't read kernel tile " + artifact, e);
-    }
+    return KernelTileCodec.decode(store.read(artifact));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.widescan.workers.data;
 
+import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.linalg.Matrix;
 
 /**
@@ -13,10 +14,36 @@ import dev.widescan.workers.linalg.Matrix;
  * @param xTest m × d inputs
  * @param yTest m labels in [0, classes)
  * @param classes number of classes
+ * @param shape the shape of one example when the examples are images, null for vectors
+ * @param channelsFirst whether each row holds an image channel by channel (CIFAR's binary layout)
+ *     rather than pixel by pixel (NHWC, channels last)
  */
 public record Dataset(
-    String name, Matrix xTrain, int[] yTrain, Matrix xTest, int[] yTest, int classes) {
+    String name,
+    Matrix xTrain,
+    int[] yTrain,
+    Matrix xTest,
+    int[] yTest,
+    int classes,
+    ImageShape shape,
+    boolean channelsFirst) {
+
+  /** A data set of vectors (no image shape). */
+  public Dataset(String name, Matrix xTrain, int[] yTrain, Matrix xTest, int[] yTest, int classes) {
+    this(name, xTrain, yTrain, xTest, yTest, classes, null, false);
+  }
+
   public Dataset {
+    if (shape != null && shape.features() != xTrain.cols()) {
+      throw new IllegalArgumentException(
+          name
+              + ": images of "
+              + shape
+              + " have "
+              + shape.features()
+              + " features, rows have "
+              + xTrain.cols());
+    }
     if (classes < 1) {
       throw new IllegalArgumentException("classes must be positive, got " + classes);
     }
@@ -51,6 +78,42 @@ public record Dataset(
 
   public int testSize() {
     return yTest.length;
+  }
+
+  /**
+   * This data set with its images laid out channels last (NHWC rows, as the convolutional kernels
+   * read them); itself when it already is, or has no image shape.
+   */
+  public Dataset channelsLast() {
+    if (!channelsFirst || shape == null) {
+      return this;
+    }
+    return new Dataset(
+        name,
+        toChannelsLast(xTrain, shape),
+        yTrain,
+        toChannelsLast(xTest, shape),
+        yTest,
+        classes,
+        shape,
+        false);
+  }
+
+  private static Matrix toChannelsLast(Matrix x, ImageShape shape) {
+    int pixels = shape.pixels();
+    int c = shape.channels();
+    int d = x.cols();
+    double[] in = x.data();
+    double[] out = new double[in.length];
+    for (int i = 0; i < x.rows(); i++) {
+      int base = i * d;
+      for (int ch = 0; ch < c; ch++) {
+        for (int p = 0; p < pixels; p++) {
+          out[base + p * c + ch] = in[base + ch * pixels + p];
+        }
+      }
+    }
+    return new Matrix(x.rows(), d, out);
   }
 
   /** Input dimension d. */

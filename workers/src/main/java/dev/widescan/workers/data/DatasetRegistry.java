@@ -1,5 +1,6 @@
 package dev.widescan.workers.data;
 
+import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.linalg.Matrix;
 import java.io.File;
 import java.io.IOException;
@@ -191,7 +192,9 @@ public final class DatasetRegistry {
             train.examples.y(),
             transform.apply(test.examples.x()),
             test.examples.y(),
-            classes);
+            classes,
+            imageShape(source),
+            source.format().equals("cifar"));
     return new LoadedDataset(
         identity(request, source),
         data,
@@ -199,6 +202,27 @@ public final class DatasetRegistry {
         request.targets().encode(data.yTest(), classes),
         train.indices,
         test.indices);
+  }
+
+  /**
+   * The image shape of a source's examples: IDX and rank-3 arrays are height × width × 1, rank-4
+   * arrays NHWC, CIFAR 32 × 32 × 3 (stored channel by channel); null for vectors.
+   */
+  static ImageShape imageShape(DataSource source) {
+    List<Integer> dims = source.shape();
+    if (source.format().equals("cifar")) {
+      return new ImageShape(dims.get(1), dims.get(2), dims.get(0));
+    }
+    return switch (dims.size()) {
+      case 2 -> new ImageShape(dims.get(0), dims.get(1), 1);
+      case 3 -> new ImageShape(dims.get(0), dims.get(1), dims.get(2));
+      default -> null;
+    };
+  }
+
+  /** The image shape of a data set by name, or null for vectors (or when it cannot be read). */
+  public ImageShape imageShape(String name) {
+    return imageShape(resolve(name));
   }
 
   private record Picked(Examples examples, int[] indices) {}

@@ -36,13 +36,14 @@ public final class UnitPipeline {
 
   /** The production job against the team database. */
   public static void build(StreamExecutionEnvironment env, JobSettings settings) {
-    // Units that share a kernel go to the same subtask, which holds that kernel.
+    // Each reader's units go to the compute subtask beside it (forward, no shuffle): no worker
+    // keeps
+    // kernels between units, so keying by kernel would only move units between machines.
     build(
         env,
         new UnitClaimSource(settings),
         units ->
             units
-                .keyBy(WorkUnit::kernelKey)
                 .map(new ComputeUnits(settings))
                 .name("compute units")
                 .uid("compute-units")

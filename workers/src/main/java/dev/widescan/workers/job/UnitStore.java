@@ -19,23 +19,59 @@ import java.util.Optional;
  * outcomes. Postgres is the source of truth; every write here is safe to repeat.
  */
 public final class UnitStore implements AutoCloseable {
+  /**
+   * Claims fairly across users and sweeps. Every unfinished unit waits in one sweep's queue
+   * (work_unit.queue; 0 for units of no sweep). Among the queues with a unit ready to run, the
+   * claim takes the one whose user has the fewest units running (then was served least recently),
+   * within that user the queue with the fewest running (then served least recently, then the
+   * oldest), and of that queue its oldest ready unit. The queues are found by a loose scan of
+   * work_unit_queue and counted from work_unit_running, so a claim costs a few index probes per
+   * active queue, not a pass over every waiting unit.
+   */
   private static final String CLAIM =
       """
-      WITH next AS (
-        SELECT id FROM work_unit w
-        WHERE (status = 'pending'
-               OR (status = 'running' AND lease_expires_at < now() AND attempts < max_attempts))
-          AND NOT EXISTS (SELECT 1 FROM work_unit d WHERE d.id = ANY (w.depends_on) AND d.status <> 'done')
-        ORDER BY id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED)
+      WITH RECURSIVE queues(queue) AS (
+        (SELECT queue FROM work_unit WHERE status IN ('pending', 'running') ORDER BY queue LIMIT 1)
+        UNION ALL
+        SELECT (SELECT w.queue FROM work_unit w
+                 WHERE w.status IN ('pending', 'running') AND w.queue > q.queue
+                 ORDER BY w.queue LIMIT 1)
+          FROM queues q WHERE q.queue IS NOT NULL),
+      running AS (
+        SELECT queue, count(*) AS n FROM work_unit
+         WHERE status = 'running' AND lease_expires_at >= now() GROUP BY queue),
+      load AS (
+        SELECT q.queue, coalesce(r.n, 0) AS running, s.served_at,
+               sum(coalesce(r.n, 0)) OVER (PARTITION BY s.submitted_by) AS user_running,
+               max(s.served_at) OVER (PARTITION BY s.submitted_by) AS user_served_at
+          FROM queues q LEFT JOIN running r ON r.queue = q.queue LEFT JOIN sweep s ON s.id = q.queue
+         WHERE q.queue IS NOT NULL),
+      next AS (
+        SELECT f.queue, n.id
+          FROM (SELECT queue FROM load
+                 ORDER BY user_running, user_served_at NULLS FIRST, running, served_at NULLS FIRST, queue) f
+         CROSS JOIN LATERAL (
+          SELECT w.id FROM work_unit w
+           WHERE w.queue = f.queue AND w.status IN ('pending', 'running')
+             AND (w.status = 'pending' OR (w.lease_expires_at < now() AND w.attempts < w.max_attempts))
+             AND NOT EXISTS (SELECT 1 FROM work_unit d WHERE d.id = ANY (w.depends_on) AND d.status <> 'done')
+           ORDER BY w.queue, w.id
+           LIMIT 1
+           FOR UPDATE SKIP LOCKED) n
+         LIMIT 1)
       UPDATE work_unit u
          SET status = 'running', attempts = u.attempts + 1, lease_owner = ?,
              lease_expires_at = now() + make_interval(secs => ?), started_at = now(), error = NULL
         FROM next
        WHERE u.id = next.id
-      RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts, u.depends_on
+      RETURNING u.id, u.kind, u.kernel_key, u.params::text, u.attempts, u.depends_on, next.queue
       """;
+
+  /**
+   * Outside the claim's statement, so that a claim never holds a unit while it waits for a sweep
+   * row that a cancel holds while it waits for the unit.
+   */
+  private static final String SERVED = "UPDATE sweep SET served_at = now() WHERE id = ?";
 
   /**
    * A unit that waits on one that failed or was cancelled would wait forever: fail it now, with the
@@ -47,9 +83,11 @@ public final class UnitStore implements AutoCloseable {
          SET status = 'failed', finished_at = now(),
              error = 'unit ' || d.id || ' (' || d.kind || '), which this one needs, is ' || d.status
                      || coalesce(': ' || d.error, '')
-        FROM work_unit d
-       WHERE w.status = 'pending' AND cardinality(w.depends_on) > 0
-         AND d.id = ANY (w.depends_on) AND d.status IN ('failed', 'cancelled')
+        FROM work_unit u CROSS JOIN LATERAL (
+               SELECT d.id, d.kind, d.status, d.error FROM work_unit d
+                WHERE d.id = ANY (u.depends_on) AND d.status IN ('failed', 'cancelled')
+                ORDER BY d.id LIMIT 1) d
+       WHERE u.status = 'pending' AND cardinality(u.depends_on) > 0 AND w.id = u.id
       """;
 
   private static final String INPUT_ARTIFACTS =
@@ -146,8 +184,9 @@ public final class UnitStore implements AutoCloseable {
   }
 
   /**
-   * Claims the oldest pending unit, or one whose lease expired, for {@code owner}. Units whose
-   * lease expired on their last allowed attempt are marked failed first.
+   * Claims a pending unit, or one whose lease expired, for {@code owner}: fairly across users and
+   * sweeps (see {@link #CLAIM}), the oldest first within a sweep. Units whose lease expired on
+   * their last allowed attempt are marked failed first.
    */
   public Optional<WorkUnit> claim(String owner, int leaseSeconds) throws SQLException {
     try (PreparedStatement expire = connection.prepareStatement(EXPIRE_EXHAUSTED);
@@ -162,14 +201,22 @@ public final class UnitStore implements AutoCloseable {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(
+        WorkUnit unit =
             new WorkUnit(
                 rs.getLong(1),
                 UnitKind.parse(rs.getString(2)),
                 rs.getString(3),
                 rs.getString(4),
                 rs.getInt(5),
-                inputArtifacts(rs.getArray(6))));
+                inputArtifacts(rs.getArray(6)));
+        long sweep = rs.getLong(7);
+        if (sweep != 0) {
+          try (PreparedStatement served = connection.prepareStatement(SERVED)) {
+            served.setLong(1, sweep);
+            served.executeUpdate();
+          }
+        }
+        return Optional.of(unit);
       }
     }
   }

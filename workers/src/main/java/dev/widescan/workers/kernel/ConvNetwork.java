@@ -4,6 +4,7 @@ import dev.widescan.workers.arch.Architecture;
 import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.arch.LayerTerm;
 import dev.widescan.workers.arch.Padding;
+import dev.widescan.workers.linalg.Matrix;
 import dev.widescan.workers.nn.Parameterization;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,17 @@ import java.util.List;
  * flatten with no pooling needs O(pixels) per pair instead of O(pixels²).
  */
 public final class ConvNetwork implements Layer {
+  /** The images the network was built for. */
+  private final ImageShape images;
+
+  /**
+   * Average pools before any other layer, applied to the images themselves (see {@link #prepare}).
+   */
+  private final List<Pool> inputPools;
+
+  /** The images the engine's stages start from: {@link #images} after the input pools. */
   final ImageShape input;
+
   final List<Stage> stages;
   final boolean globalPool;
   final boolean full;
@@ -30,6 +41,8 @@ public final class ConvNetwork implements Layer {
   private final String description;
 
   private ConvNetwork(
+      ImageShape images,
+      List<Pool> inputPools,
       ImageShape input,
       List<Stage> stages,
       boolean globalPool,
@@ -37,6 +50,8 @@ public final class ConvNetwork implements Layer {
       List<Pointwise> headLayers,
       int reducedPixels,
       String description) {
+    this.images = images;
+    this.inputPools = List.copyOf(inputPools);
     this.input = input;
     this.stages = List.copyOf(stages);
     this.globalPool = globalPool;
@@ -156,8 +171,31 @@ public final class ConvNetwork implements Layer {
         }
       }
     }
+    // Pooling the input kernel K₀ = x·x'ᵀ/C on both sides is K₀ of the pooled images, since both
+    // are linear: leading pools act on the images, P times cheaper than on their P × P kernels.
+    List<Pool> inputPools = new ArrayList<>();
+    while (!stages.isEmpty() && stages.get(0) instanceof Pool pool) {
+      inputPools.add(pool);
+      stages.remove(0);
+    }
+    ImageShape input =
+        inputPools.isEmpty()
+            ? shape
+            : new ImageShape(
+                inputPools.get(inputPools.size() - 1).hOut(),
+                inputPools.get(inputPools.size() - 1).wOut(),
+                shape.channels());
+    boolean stillFull = full && (globalPool || stages.stream().anyMatch(st -> st instanceof Pool));
     return new ConvNetwork(
-        shape, stages, globalPool, full, head, reducedPixels, arch.canonical() + " on " + shape);
+        shape,
+        inputPools,
+        input,
+        stages,
+        globalPool,
+        stillFull,
+        head,
+        reducedPixels,
+        arch.canonical() + " on " + shape);
   }
 
   private static void flush(List<Stage> stages, List<Pointwise> pending) {
@@ -218,7 +256,69 @@ public final class ConvNetwork implements Layer {
 
   /** The input shape it was compiled for. */
   public ImageShape inputShape() {
-    return input;
+    return images;
+  }
+
+  /**
+   * The engine's inputs for images {@code x} (flattened NHWC rows): {@code x} itself, or the images
+   * average-pooled by the network's leading pools.
+   *
+   * @throws IllegalArgumentException if the rows are not images of {@link #inputShape()}
+   */
+  Matrix prepare(Matrix x) {
+    if (x.cols() != images.features()) {
+      throw new IllegalArgumentException(
+          "the inputs have "
+              + x.cols()
+              + " features but the network was built for "
+              + images
+              + " images ("
+              + images.features()
+              + " features)");
+    }
+    Matrix out = x;
+    for (Pool pool : inputPools) {
+      out = poolImages(out, pool, images.channels());
+    }
+    return out;
+  }
+
+  /** Each image's window means, channel by channel (zeros where a window reaches padding). */
+  private static Matrix poolImages(Matrix x, Pool pool, int c) {
+    int n = x.rows();
+    int wIn = pool.wIn();
+    int outPixels = pool.hOut() * pool.wOut();
+    int dIn = x.cols();
+    double[] in = x.data();
+    double[] out = new double[n * outPixels * c];
+    double scale = 1.0 / (pool.kh() * pool.kw());
+    for (int i = 0; i < n; i++) {
+      for (int a = 0; a < pool.hOut(); a++) {
+        for (int b = 0; b < pool.wOut(); b++) {
+          int to = (i * outPixels + a * pool.wOut() + b) * c;
+          for (int u = 0; u < pool.kh(); u++) {
+            int ia = pool.mapH()[u][a];
+            if (ia < 0) {
+              continue;
+            }
+            for (int v = 0; v < pool.kw(); v++) {
+              int jb = pool.mapW()[v][b];
+              if (jb < 0) {
+                continue;
+              }
+              int from = i * dIn + (ia * wIn + jb) * c;
+              for (int ch = 0; ch < c; ch++) {
+                out[to + ch] += in[from + ch];
+              }
+            }
+          }
+          for (int ch = 0; ch < c; ch++) {
+            out[to + ch] *= scale;
+          }
+        }
+      }
+    }
+    return new Matrix(n, outPixels * c, out);
   }
 
   /**

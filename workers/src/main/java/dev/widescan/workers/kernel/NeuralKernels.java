@@ -198,7 +198,7 @@ public final class NeuralKernels {
    */
   public static double[][] diagonal(Layer network, Matrix x) {
     if (network instanceof ConvNetwork conv) {
-      return SpatialEngine.diagonal(conv, x);
+      return SpatialEngine.diagonal(conv, conv.prepare(x));
     }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null) {
@@ -216,7 +216,8 @@ public final class NeuralKernels {
 
   private static KernelState symmetric(Layer network, Matrix x) {
     if (network instanceof ConvNetwork conv) {
-      return SpatialEngine.block(conv, x, x, true);
+      Matrix images = conv.prepare(x);
+      return SpatialEngine.block(conv, images, images, true);
     }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null && x.cols() > 0) {
@@ -227,7 +228,7 @@ public final class NeuralKernels {
 
   private static KernelState cross(Layer network, Matrix xRows, Matrix xCols) {
     if (network instanceof ConvNetwork conv) {
-      return SpatialEngine.block(conv, xRows, xCols, false);
+      return SpatialEngine.block(conv, conv.prepare(xRows), conv.prepare(xCols), false);
     }
     List<Pointwise> chain = PointwiseEngine.flatten(network);
     if (chain != null && xRows.cols() > 0) {

@@ -235,7 +235,15 @@ final class SpatialEngine {
                 return;
               }
               PairBuffers b = buffers.get();
-              runPair(net, b, xr, i * features, xc, j * features, rowTraces[i], colTraces[j], null);
+              // Pooling and the global mean add in an order that follows the row image, so each
+              // pair runs in one orientation, whichever block holds it: K(x, x') = K(x', x) bits.
+              int xi = i * features;
+              int xj = j * features;
+              if (Arrays.compare(xr, xi, xi + features, xc, xj, xj + features) <= 0) {
+                runPair(net, b, xr, xi, xc, xj, rowTraces[i], colTraces[j], null);
+              } else {
+                runPair(net, b, xc, xj, xr, xi, colTraces[j], rowTraces[i], null);
+              }
               k[i * n2 + j] = b.k[0];
               theta[i * n2 + j] = b.theta[0];
             });

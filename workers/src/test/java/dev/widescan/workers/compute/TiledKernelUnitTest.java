@@ -91,7 +91,8 @@ class TiledKernelUnitTest {
         new FcArchitecture(2, Activation.RELU, Math.sqrt(2), 0.1, Parameterization.NTK, 0);
     Dataset data = registry.load(DATA.request()).data();
     KernelBlocks whole = NeuralKernels.fc(arch, data.xTrain(), data.xTest());
-    KernelBlocks tiled = TiledKernels.assemble(arch.network(), data, TILE, tiles);
+    KernelBlocks tiled =
+        TiledKernels.assemble(arch.network(), data, TILE, tiles, ArtifactStore.files());
     assertArrayEquals(whole.nngpTrainTrain().data(), tiled.nngpTrainTrain().data(), 0.0);
     assertArrayEquals(whole.ntkTrainTrain().data(), tiled.ntkTrainTrain().data(), 0.0);
     assertArrayEquals(whole.nngpTestTrain().data(), tiled.nngpTestTrain().data(), 0.0);

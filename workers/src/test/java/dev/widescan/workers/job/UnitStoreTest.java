@@ -220,6 +220,129 @@ class UnitStoreTest {
         text("SELECT error FROM work_unit WHERE id = 2"));
   }
 
+  @Test
+  void aSmallSweepBehindALargeOneIsClaimedBeforeTheLargeOneGoesOn() throws SQLException {
+    long large = insertSweep("alice", 136);
+    // Two readers holding two units each, as the embedded job does.
+    List<Long> claimed = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      claimed.add(store.claim("reader-" + (i % 2), 60).orElseThrow().id());
+    }
+    long small = insertSweep("bob", 2);
+    // Each reader finishes a unit and claims the next, as long as units are left.
+    for (int i = 0; claimed.size() < 138; i++) {
+      WorkUnit finished = unitById(claimed.get(i));
+      store.record(UnitOutcome.failure(finished, "stub", false, 0, "w"), null);
+      claimed.add(store.claim("reader-" + (i % 2), 60).orElseThrow().id());
+    }
+    List<Long> smallUnits = unitsOf(small);
+    assertEquals(List.of(5L, 6L), positions(claimed, smallUnits), "claim order " + claimed);
+    assertEquals(136, unitsOf(large).size());
+    assertEquals(
+        "t",
+        text(
+            "SELECT max(u.started_at) FILTER (WHERE su.sweep_id = "
+                + small
+                + ") < min(u.started_at) FILTER (WHERE su.sweep_id = "
+                + large
+                + " AND u.id > 4)"
+                + " FROM work_unit u JOIN sweep_unit su ON su.unit_id = u.id"),
+        "the small sweep's units started before the fifth unit of the large one");
+  }
+
+  @Test
+  void claimsAlternateBetweenUsersThenBetweenTheirSweeps() throws SQLException {
+    long a = insertSweep("alice", 10);
+    long b = insertSweep("alice", 10);
+    long c = insertSweep("carol", 10);
+    List<Long> sweeps = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      long unit = store.claim("w", 60).orElseThrow().id();
+      sweeps.add(Long.parseLong(text("SELECT sweep_id FROM sweep_unit WHERE unit_id = " + unit)));
+    }
+    // Running units never finish here: each claim goes to the user, then the sweep, with the
+    // fewest running.
+    assertEquals(List.of(a, c, b, c, a, c, b, c), sweeps);
+  }
+
+  @Test
+  void unitsThatFinishAtOnceStillAlternateBetweenSweepsLeastRecentlyServedFirst()
+      throws SQLException {
+    long a = insertSweep("alice", 5);
+    long b = insertSweep("alice", 3);
+    List<Long> sweeps = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      WorkUnit unit = store.claim("w", 60).orElseThrow();
+      store.record(UnitOutcome.failure(unit, "stub", false, 0, "w"), null);
+      sweeps.add(
+          Long.parseLong(text("SELECT sweep_id FROM sweep_unit WHERE unit_id = " + unit.id())));
+    }
+    assertEquals(List.of(a, b, a, b, a, b, a, a), sweeps);
+  }
+
+  @Test
+  void aSweepWhoseUnitsWaitOnOthersDoesNotHoldBackTheRest() throws SQLException {
+    long waiting = insertSweep("alice", 0);
+    sql(
+        "INSERT INTO work_unit (content_hash, kind, kernel_key, params, status, queue)"
+            + " VALUES ('member', 'finite', 'k', '{}', 'running', "
+            + waiting
+            + ")");
+    sql(
+        "INSERT INTO work_unit (content_hash, kind, kernel_key, params, depends_on, queue)"
+            + " VALUES ('ensemble', 'ensemble', 'k', '{}', '{1}', "
+            + waiting
+            + ")");
+    sql("INSERT INTO sweep_unit VALUES (" + waiting + ", 1), (" + waiting + ", 2)");
+    long other = insertSweep("alice", 1);
+    assertEquals(3, store.claim("w", 60).orElseThrow().id());
+    assertEquals(Optional.empty(), store.claim("w", 60));
+    assertEquals(List.of(3L), unitsOf(other));
+  }
+
+  private static List<Long> positions(List<Long> order, List<Long> units) {
+    return units.stream().map(u -> (long) order.indexOf(u) + 1).toList();
+  }
+
+  private WorkUnit unitById(long id) {
+    return new WorkUnit(id, UnitKind.KERNEL, "k", "{}", 1, List.of());
+  }
+
+  /** A sweep of {@code units} new kernel units; returns its id. */
+  private static long insertSweep(String user, int units) throws SQLException {
+    long sweep =
+        Long.parseLong(
+            text(
+                "INSERT INTO sweep (name, spec, submitted_by, code_version) VALUES ('s', '{}', '"
+                    + user
+                    + "', 'test') RETURNING id"));
+    for (int i = 0; i < units; i++) {
+      sql(
+          "WITH u AS (INSERT INTO work_unit (content_hash, kind, kernel_key, params, queue)"
+              + " VALUES (gen_random_uuid()::text, 'kernel', 'k', '{}', "
+              + sweep
+              + ") RETURNING id)"
+              + " INSERT INTO sweep_unit SELECT "
+              + sweep
+              + ", id FROM u");
+    }
+    return sweep;
+  }
+
+  private static List<Long> unitsOf(long sweep) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT unit_id FROM sweep_unit WHERE sweep_id = " + sweep + " ORDER BY unit_id")) {
+      List<Long> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    }
+  }
+
   private static ResultRow row(String key, double accuracy) {
     return new ResultRow(
         key,
