@@ -227,19 +227,24 @@ final class SpatialEngine {
             t -> {
               int i = rowOf[t];
               int j = colOf[t];
+              // Pooling and the global mean add in an order that follows the row image, so each
+              // pair runs in one orientation, whichever block holds it: K(x, x') = K(x', x) bits.
+              int xi = i * features;
+              int xj = j * features;
+              boolean forward = Arrays.compare(xr, xi, xi + features, xc, xj, xj + features) <= 0;
               if (plan != null) {
                 Fused.Pipe pipe = plan.pipe();
-                pipe.run(xr, i * features, xc, j * features, rowTraces[i], colTraces[j], false);
+                if (forward) {
+                  pipe.run(xr, xi, xc, xj, rowTraces[i], colTraces[j], false);
+                } else {
+                  pipe.run(xc, xj, xr, xi, colTraces[j], rowTraces[i], false);
+                }
                 k[i * n2 + j] = pipe.kSum;
                 theta[i * n2 + j] = pipe.thetaSum;
                 return;
               }
               PairBuffers b = buffers.get();
-              // Pooling and the global mean add in an order that follows the row image, so each
-              // pair runs in one orientation, whichever block holds it: K(x, x') = K(x', x) bits.
-              int xi = i * features;
-              int xj = j * features;
-              if (Arrays.compare(xr, xi, xi + features, xc, xj, xj + features) <= 0) {
+              if (forward) {
                 runPair(net, b, xr, xi, xc, xj, rowTraces[i], colTraces[j], null);
               } else {
                 runPair(net, b, xc, xj, xr, xi, colTraces[j], rowTraces[i], null);
