@@ -30,8 +30,8 @@ import java.util.Optional;
  * (conv 3×3 SAME, ReLU, NTK parameterization, W_std = 1.4, b_std = 0.1) and the FC kernel of the
  * same depth on 28×28×1 Fashion-MNIST images standardized per example, each as a train × train
  * block (symmetric: its pairs once) plus a test × train block. Prints example pairs per second, the
- * GFLOP/s of the work the engine does against this machine's DGEMM rate measured in the same run,
- * where the time goes (phases summed over threads), and the peak heap.
+ * GFLOP/s of the work the engine does against this machine's DGEMM rate measured in the same run
+ * (just before each network), where the time goes (phases summed over threads), and the peak heap.
  *
  * <p>Usage: {@code ConvKernelBenchmark [n=500] [gap=N] [only=gap|vec] [data=DIR]}: n train × n test
  * for CNN-VEC and FC; CNN-GAP, about 10⁵ times the work per pair of FC, on {@code gap} × {@code
@@ -55,6 +55,8 @@ public final class ConvKernelBenchmark {
   private static final double W_STD = 1.4;
   private static final double B_STD = 0.1;
   private static final ImageShape SHAPE = new ImageShape(28, 28, 1);
+
+  private static Matrix dgemmInputs;
 
   private ConvKernelBenchmark() {}
 
@@ -99,6 +101,7 @@ public final class ConvKernelBenchmark {
         "  DGEMM 2000x784x2000 (OpenBLAS, %d threads): %.1f GFLOP/s%n",
         Blas.threads(),
         dgemm);
+    dgemmInputs = data.xTrain().rowRange(0, 2000);
     Matrix xTrain = data.xTrain().rowRange(0, n);
     Matrix xTest = data.xTest();
 
@@ -174,6 +177,8 @@ public final class ConvKernelBenchmark {
     int warm = Math.min(n, 8);
     NeuralKernels.tile(network, xTrain, 0, warm, 0, warm);
     NeuralKernels.tile(network, xTest, 0, warm, xTrain, 0, warm);
+    // Measured again next to each network: other processes' load changes the rate within a run.
+    dgemm = dgemmRate(dgemmInputs);
     double flops = flopsPerPair > 0 ? flopsPerPair : convFlops((ConvNetwork) network);
     System.gc();
     resetHeapPeaks();
@@ -206,7 +211,8 @@ public final class ConvKernelBenchmark {
         Locale.ROOT,
         "%s, n=%d train x %d test: %.3f s (train x train %.3f s, test x train %.3f s) for %.0f"
             + " pairs = %.1f pairs/s; %.2f CPU-s = %.1f pairs per CPU-second%n"
-            + "  %.3g flop per pair -> %.2f GFLOP/s = %.1f%% of DGEMM; peak heap %.0f MB%n",
+            + "  %.3g flop per pair -> %.2f GFLOP/s = %.1f%% of DGEMM (%.1f GFLOP/s just before);"
+            + " peak heap %.0f MB%n",
         name,
         n,
         n,
@@ -220,6 +226,7 @@ public final class ConvKernelBenchmark {
         flops,
         gflops,
         100 * gflops / dgemm,
+        dgemm,
         heap / 1e6);
     double total = 0;
     for (double p : phases) {
