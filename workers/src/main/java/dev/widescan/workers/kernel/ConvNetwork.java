@@ -228,6 +228,27 @@ public final class ConvNetwork implements Layer {
             fanIn);
   }
 
+  /**
+   * For benchmarks: switches on (or off) the clocks of the convolutional kernel engine's phases and
+   * zeroes them (see {@link #phaseSeconds}).
+   */
+  public static void profilePhases(boolean on) {
+    SpatialEngine.Phases.enable(on);
+  }
+
+  /** The phases' names, in the order of {@link #phaseSeconds}. */
+  public static List<String> phaseNames() {
+    return List.of(SpatialEngine.Phases.NAMES);
+  }
+
+  /**
+   * For benchmarks: the seconds the engine spent, summed over threads, in each phase (input
+   * products, window sums, pointwise layers, reductions) since {@link #profilePhases}.
+   */
+  public static double[] phaseSeconds() {
+    return SpatialEngine.Phases.seconds();
+  }
+
   /** Whether each pair of examples carries the full pixel × pixel covariance. */
   public boolean fullSpatial() {
     return full;
