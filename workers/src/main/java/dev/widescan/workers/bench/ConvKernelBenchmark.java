@@ -3,9 +3,11 @@ package dev.widescan.workers.bench;
 import dev.widescan.workers.arch.Architecture;
 import dev.widescan.workers.arch.ImageShape;
 import dev.widescan.workers.arch.Padding;
+import dev.widescan.workers.data.Checksums;
 import dev.widescan.workers.data.Dataset;
+import dev.widescan.workers.data.DatasetRegistry;
+import dev.widescan.workers.data.DatasetRequest;
 import dev.widescan.workers.data.FashionMnist;
-import dev.widescan.workers.data.Preprocess;
 import dev.widescan.workers.kernel.ConvNetwork;
 import dev.widescan.workers.kernel.KernelState;
 import dev.widescan.workers.kernel.Layer;
@@ -36,7 +38,8 @@ import java.util.Optional;
  * <p>Usage: {@code ConvKernelBenchmark [n=500] [gap=N] [only=gap|vec] [data=DIR]}: n train × n test
  * for CNN-VEC and FC; CNN-GAP, about 10⁵ times the work per pair of FC, on {@code gap} × {@code
  * gap} (default n), its time at n extrapolated from its rate. Without {@code data}, Fashion-MNIST
- * is read from {@link FashionMnist#SYSTEM_DIR} or the bundled subset (2000 train, 1000 test).
+ * is read from the data directories of {@link DatasetRegistry#defaults()} (e.g.
+ * /usr/share/datasets/fashion-mnist) or the bundled subset (2000 train, 1000 test).
  *
  * <p>Flops are counted per pixel pair (CNN-GAP) or per pixel (CNN-VEC) from the geometry, as the
  * engine does them: the input product 2·C; a window sum over the valid taps, first along image rows
@@ -84,17 +87,20 @@ public final class ConvKernelBenchmark {
     if (gap < 0) {
       gap = n;
     }
+    DatasetRegistry registry =
+        dir.map(d -> new DatasetRegistry(List.of(d), false, Checksums.shared()))
+            .orElseGet(DatasetRegistry::defaults);
     System.out.printf(
         Locale.ROOT,
         "ConvKernelBenchmark: Fashion-MNIST 28x28x1 (%s), depth-%d ReLU conv 3x3 SAME, W_std=%.1f,"
             + " b_std=%.1f, ntk; %d cores, load average %s%n",
-        FashionMnist.describeSource(dir),
+        registry.describe(FashionMnist.NAME).location(),
         DEPTH,
         W_STD,
         B_STD,
         Runtime.getRuntime().availableProcessors(),
         loadAverage());
-    Dataset data = FashionMnist.load(dir, Math.max(n, 2000), n, Preprocess.STANDARDIZE);
+    Dataset data = registry.load(DatasetRequest.of(FashionMnist.NAME, Math.max(n, 2000), n)).data();
     double dgemm = dgemmRate(data.xTrain().rowRange(0, 2000));
     System.out.printf(
         Locale.ROOT,
