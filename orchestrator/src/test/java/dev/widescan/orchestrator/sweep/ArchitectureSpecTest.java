@@ -195,4 +195,19 @@ class ArchitectureSpecTest {
     assertEquals("dense>relu>dense>relu>dense", p.architecture().architecture());
     assertTrue(!SweepExpander.expand(fc, IDENTITY).get(0).paramsJson().contains("layers"));
   }
+
+  @Test
+  void everyExampleSpecParsesAndFitsFashionMnist() throws java.io.IOException {
+    List<java.nio.file.Path> examples;
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("../examples"))) {
+      examples = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertTrue(examples.size() >= 3, examples.toString());
+    for (java.nio.file.Path example : examples) {
+      SweepSpec spec = SpecParser.parse(java.nio.file.Files.readString(example), false);
+      assertEquals("fashion-mnist", spec.dataset().name(), example.toString());
+      SweepExpander.requireFits(spec, FASHION);
+      assertTrue(SweepExpander.expand(spec, IDENTITY).size() > 0, example.toString());
+    }
+  }
 }
