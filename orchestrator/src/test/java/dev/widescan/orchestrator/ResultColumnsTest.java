@@ -17,8 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,13 +38,9 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The one table of result columns ({@link ResultColumns}) against the schema Flyway migrates, and
@@ -109,9 +103,6 @@ class ResultColumnsTest {
                ensemble: true}
       empirical: {width: [32], samples: 2}
       """;
-
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   @Inject AgroalDataSource db;
 
@@ -214,23 +205,11 @@ class ResultColumnsTest {
 
   @Test
   void theDashboardsResultRowsCarryEveryColumnWithTheDatabasesValues() throws Exception {
-    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (System.getenv("CI") != null) {
-      assertTrue(installed, "CI must install chromium and chromium-driver (see .ci/run)");
-    }
-    Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed");
     long id = Sweeps.submit(SPEC);
     assertEquals("done", Sweeps.awaitFinished(id).getString("status"));
     Map<String, Map<String, Object>> stored = storedRows(id);
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
-    WebDriver browser =
-        new ChromeDriver(
-            new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
-            options);
+    WebDriver browser = Browsers.headlessChromium();
     String wire;
     try {
       browser.get(root + "index.html");
