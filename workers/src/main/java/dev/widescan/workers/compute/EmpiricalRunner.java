@@ -41,8 +41,8 @@ final class EmpiricalRunner extends UnitRunner<EmpiricalUnitParams> {
     LoadedDataset loaded = ctx.datasets().get(p.dataset());
     Dataset data = loaded.data();
     ArchitectureSpec a = p.architecture();
-    UnitArchitectures.requireFullyConnected(a, "an empirical kernel");
-    FcSpec spec = UnitArchitectures.fcSpec(a, data, loaded.trainTargets().cols());
+    FcSpec spec =
+        UnitArchitectures.fcSpec(a, data, loaded.trainTargets().cols(), "an empirical kernel");
     KernelBlocks analytic =
         NeuralKernels.fc(
             UnitArchitectures.architecture(a), data.xTrain(), data.xTest(), TestBlock.DIAGONAL);

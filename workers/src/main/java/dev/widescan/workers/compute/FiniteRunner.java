@@ -41,7 +41,8 @@ final class FiniteRunner extends UnitRunner<FiniteUnitParams> {
       throw new IllegalArgumentException("a finite unit needs a width");
     }
     Loss loss = Loss.parse(p.loss() == null ? "mse" : p.loss());
-    FcSpec spec = UnitArchitectures.fcSpec(a, data, loaded.trainTargets().cols());
+    FcSpec spec =
+        UnitArchitectures.fcSpec(a, data, loaded.trainTargets().cols(), "a finite network");
     Examples train = examples(loss, data.xTrain(), data.yTrain(), loaded.trainTargets(), data);
     Examples test = examples(loss, data.xTest(), data.yTest(), loaded.testTargets(), data);
     int batch = Math.min(p.batchSize(), train.size());

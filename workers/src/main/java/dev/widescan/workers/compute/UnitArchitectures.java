@@ -54,8 +54,8 @@ final class UnitArchitectures {
    * The finite fully-connected network of a unit's architecture on {@code data}, with {@code
    * outputs} readout units.
    */
-  static FcSpec fcSpec(ArchitectureSpec a, Dataset data, int outputs) {
-    requireFullyConnected(a, "a finite network");
+  static FcSpec fcSpec(ArchitectureSpec a, Dataset data, int outputs, String what) {
+    requireFullyConnected(a, what);
     return new FcSpec(
         data.xTrain().cols(),
         a.width(),

@@ -1556,38 +1556,35 @@ final class SpatialEngine {
     int wOut = win.wOut();
     for (int a = 0; a < hOut; a++) {
       for (int bb = 0; bb < wIn; bb++) {
-        double[] out = tmp[a * wIn + bb];
-        Arrays.fill(out, from, to, 0.0);
-        for (int u = 0; u < win.kh(); u++) {
-          int ia = win.mapH()[u][a];
-          if (ia < 0) {
-            continue;
-          }
-          double[] in = src[ia * wIn + bb];
-          for (int j = from; j < to; j++) {
-            out[j] += in[j];
-          }
-        }
+        sumRows(tmp[a * wIn + bb], src, win.mapH(), a, wIn, bb, from, to);
       }
     }
     double scale = 1.0 / (win.kh() * win.kw());
     for (int a = 0; a < hOut; a++) {
       for (int bb = 0; bb < wOut; bb++) {
         double[] out = dst[a * wOut + bb];
-        Arrays.fill(out, from, to, 0.0);
-        for (int v = 0; v < win.kw(); v++) {
-          int jb = win.mapW()[v][bb];
-          if (jb < 0) {
-            continue;
-          }
-          double[] in = tmp[a * wIn + jb];
-          for (int j = from; j < to; j++) {
-            out[j] += in[j];
-          }
-        }
+        sumRows(out, tmp, win.mapW(), bb, 1, a * wIn, from, to);
         for (int j = from; j < to; j++) {
           out[j] *= scale;
         }
+      }
+    }
+  }
+
+  /**
+   * {@code out[from, to)} = the sum, over the window offsets u in order, of the rows {@code
+   * rows[map[u][o]·stride + offset]} whose position {@code map[u][o]} is not padding.
+   */
+  private static void sumRows(
+      double[] out, double[][] rows, int[][] map, int o, int stride, int offset, int from, int to) {
+    Arrays.fill(out, from, to, 0.0);
+    for (int[] m : map) {
+      if (m[o] < 0) {
+        continue;
+      }
+      double[] in = rows[m[o] * stride + offset];
+      for (int j = from; j < to; j++) {
+        out[j] += in[j];
       }
     }
   }
